@@ -1,0 +1,232 @@
+//! The stepping machinery shared by every per-number computation: one loop body, instantiated
+//! for `u64`, `u128` and `BigUint`, and a driver that moves a run to the next width the moment
+//! 3n+1 would overflow. Nothing here is public; `stats.rs` and `trajectory.rs` build on it.
+
+use num_bigint::BigUint;
+use num_traits::One;
+
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::value::{Repr, Value};
+
+/// An unsigned integer type the standard map can run on.
+pub(crate) trait Word: Clone + Ord + Into<Value> {
+    /// The next wider type, used when 3n+1 overflows.
+    type Wider: Word + From<Self>;
+    fn is_one(&self) -> bool;
+    fn is_even(&self) -> bool;
+    fn halve(&mut self);
+    /// Divides out every factor 2 and returns how many there were. `self` is non-zero.
+    fn strip_twos(&mut self) -> u64;
+    /// Replaces odd `self` by 3*self + 1. Returns false, leaving `self` as it was, on overflow.
+    fn triple_plus_one(&mut self) -> bool;
+    /// Replaces odd `self` by (3*self + 1)/2. Returns false, leaving `self` as it was, on overflow.
+    fn shortcut_odd(&mut self) -> bool;
+    fn bits(&self) -> u64;
+}
+
+macro_rules! word_prim {
+    ($t:ty, $wider:ty) => {
+        impl Word for $t {
+            type Wider = $wider;
+            #[inline(always)]
+            fn is_one(&self) -> bool {
+                *self == 1
+            }
+            #[inline(always)]
+            fn is_even(&self) -> bool {
+                *self & 1 == 0
+            }
+            #[inline(always)]
+            fn halve(&mut self) {
+                *self >>= 1;
+            }
+            #[inline(always)]
+            fn strip_twos(&mut self) -> u64 {
+                let tz = self.trailing_zeros();
+                *self >>= tz;
+                tz as u64
+            }
+            #[inline(always)]
+            fn triple_plus_one(&mut self) -> bool {
+                if *self > (<$t>::MAX - 1) / 3 {
+                    return false;
+                }
+                *self = 3 * *self + 1;
+                true
+            }
+            #[inline(always)]
+            fn shortcut_odd(&mut self) -> bool {
+                // (3x + 1) / 2 = x + (x >> 1) + 1 for odd x
+                match self.checked_add((*self >> 1) + 1) {
+                    Some(v) => {
+                        *self = v;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            #[inline(always)]
+            fn bits(&self) -> u64 {
+                (<$t>::BITS - self.leading_zeros()) as u64
+            }
+        }
+    };
+}
+word_prim!(u64, u128);
+word_prim!(u128, BigUint);
+
+impl Word for BigUint {
+    type Wider = BigUint;
+    fn is_one(&self) -> bool {
+        One::is_one(self)
+    }
+    fn is_even(&self) -> bool {
+        !self.bit(0)
+    }
+    fn halve(&mut self) {
+        *self >>= 1u32;
+    }
+    fn strip_twos(&mut self) -> u64 {
+        let tz = self.trailing_zeros().unwrap_or(0);
+        *self >>= tz;
+        tz
+    }
+    fn triple_plus_one(&mut self) -> bool {
+        *self *= 3u32;
+        *self += 1u32;
+        true
+    }
+    fn shortcut_odd(&mut self) -> bool {
+        *self *= 3u32;
+        *self += 1u32;
+        *self >>= 1u32;
+        true
+    }
+    fn bits(&self) -> u64 {
+        BigUint::bits(self)
+    }
+}
+
+/// The state of a run in one width: the current value, the start value and the maximum so far.
+#[derive(Clone)]
+pub(crate) struct Walk<W> {
+    pub x: W,
+    pub start: W,
+    pub max: W,
+}
+
+impl<W: Word> Walk<W> {
+    fn new(n: W) -> Self {
+        Walk {
+            x: n.clone(),
+            start: n.clone(),
+            max: n,
+        }
+    }
+
+    fn widen(self) -> Walk<W::Wider> {
+        Walk {
+            x: W::Wider::from(self.x),
+            start: W::Wider::from(self.start),
+            max: W::Wider::from(self.max),
+        }
+    }
+}
+
+/// One computation over a trajectory. `run` advances `walk` until the computation is finished
+/// (returns `Ok(true)`) or the next step would overflow `W` (returns `Ok(false)` with `walk` at a
+/// consistent point, to be resumed in the wider type).
+pub(crate) trait Kernel {
+    fn run<W: Word>(&mut self, walk: &mut Walk<W>) -> Result<bool>;
+}
+
+/// Runs `kernel` from `start` (which must be non-zero), promoting u64 -> u128 -> BigUint as
+/// needed. Returns the final walk state's maximum.
+pub(crate) fn drive<K: Kernel>(start: &Value, kernel: &mut K) -> Result<Value> {
+    match &start.0 {
+        Repr::U64(n) => drive_from(Walk::new(*n), kernel),
+        Repr::U128(n) => drive_from(Walk::new(*n), kernel),
+        Repr::Big(n) => drive_from(Walk::new(n.clone()), kernel),
+    }
+}
+
+fn drive_from<W: Word, K: Kernel>(mut walk: Walk<W>, kernel: &mut K) -> Result<Value> {
+    if kernel.run(&mut walk)? {
+        return Ok(walk.max.into());
+    }
+    let mut wide = walk.widen();
+    if kernel.run(&mut wide)? {
+        return Ok(wide.max.into());
+    }
+    // u64 -> u128 -> BigUint, or u128 -> BigUint -> BigUint: the third width is always BigUint
+    let mut big = wide.widen();
+    if kernel.run(&mut big)? {
+        Ok(big.max.into())
+    } else {
+        unreachable_overflow()
+    }
+}
+
+#[cold]
+fn unreachable_overflow() -> Result<Value> {
+    // BigUint never reports overflow; reaching this would be a bug, reported rather than panicking.
+    Err(Error::LimitExceeded {
+        what: "internal width",
+        limit: 0,
+        steps: 0,
+        bits: 0,
+    })
+}
+
+/// Error for a run that passed `limits`.
+#[cold]
+pub(crate) fn limit_error(limits: &Limits, steps: u64, bits: u64) -> Error {
+    if steps > limits.max_steps {
+        Error::LimitExceeded {
+            what: "step",
+            limit: limits.max_steps,
+            steps: limits.max_steps,
+            bits,
+        }
+    } else {
+        Error::LimitExceeded {
+            what: "bit length",
+            limit: limits.max_bits,
+            steps,
+            bits,
+        }
+    }
+}
+
+/// Counts C-steps to 1 (total stopping time) with the shortcut map and trailing-zero stripping.
+pub(crate) struct TotalSteps {
+    pub steps: u64,
+    pub limits: Limits,
+}
+
+impl Kernel for TotalSteps {
+    #[inline]
+    fn run<W: Word>(&mut self, walk: &mut Walk<W>) -> Result<bool> {
+        let x = &mut walk.x;
+        loop {
+            self.steps += x.strip_twos();
+            if x.is_one() {
+                break;
+            }
+            if !x.shortcut_odd() {
+                return Ok(false);
+            }
+            // 3x+1 and one halving
+            self.steps += 2;
+            // the C-value 3x+1 = 2 * x has one bit more than x
+            if self.steps > self.limits.max_steps || x.bits() >= self.limits.max_bits {
+                return Err(limit_error(&self.limits, self.steps, x.bits() + 1));
+            }
+        }
+        if self.steps > self.limits.max_steps {
+            return Err(limit_error(&self.limits, self.steps, 1));
+        }
+        Ok(true)
+    }
+}
