@@ -49,7 +49,7 @@ pub use parse::{
     DEFAULT_MAX_INPUT_BITS,
 };
 pub use stats::{
-    max_excursion, stats, stats_with_limits, stopping_time, total_stopping_time,
+    max_excursion, stats, stats_with_limits, stopping_time, testing, total_stopping_time,
     total_stopping_time_with_limits, Stats,
 };
 pub use trajectory::{shortcut_trajectory, trajectory, Step, Trajectory};

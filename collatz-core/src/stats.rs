@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::parity::ParityVector;
 use crate::value::Value;
-use crate::walk::{drive, limit_error, Kernel, TotalSteps, Walk, Word};
+use crate::walk::{drive, drive_in, limit_error, Kernel, TotalSteps, Walk, Width, Word};
 
 /// All per-number statistics of one start value under the standard map, from a single pass.
 ///
@@ -133,9 +133,37 @@ pub fn stats(n: impl Into<Value>) -> Result<Stats> {
 
 /// [`stats`] that stops with [`Error::LimitExceeded`] past `limits`.
 pub fn stats_with_limits(n: impl Into<Value>, limits: &Limits) -> Result<Stats> {
+    stats_in(n, limits, Width::U64)
+}
+
+/// Test support: the computations with the run forced to start in a given width, so that the
+/// u64, u128 and BigUint paths can be checked against each other. Not part of the stable API.
+#[doc(hidden)]
+pub mod testing {
+    use super::*;
+    pub use crate::walk::Width;
+
+    /// [`stats`](crate::stats) starting in `width`.
+    pub fn stats_in_width(n: impl Into<Value>, width: Width) -> Result<Stats> {
+        super::stats_in(n, &Limits::UNLIMITED, width)
+    }
+
+    /// [`total_stopping_time`](crate::total_stopping_time) starting in `width`.
+    pub fn total_stopping_time_in_width(n: impl Into<Value>, width: Width) -> Result<u64> {
+        let n = checked_start(n, &Limits::UNLIMITED)?;
+        let mut k = TotalSteps {
+            steps: 0,
+            limits: Limits::UNLIMITED,
+        };
+        drive_in(&n, width, &mut k)?;
+        Ok(k.steps)
+    }
+}
+
+fn stats_in(n: impl Into<Value>, limits: &Limits, width: Width) -> Result<Stats> {
     let n = checked_start(n, limits)?;
     let mut k = StatsKernel::new(*limits, true, false);
-    let max = drive(&n, &mut k)?;
+    let max = drive_in(&n, width, &mut k)?;
     Ok(Stats {
         n,
         total_stopping_time: k.steps,
@@ -332,7 +360,7 @@ mod tests {
         // the largest u64 odd value overflows 3n+1 at the first step
         let n = u64::MAX;
         let s = stats(n).unwrap();
-        assert!(s.max > Value::from(u64::MAX));
+        assert!(s.max.bits() > 64);
         assert_eq!(total_stopping_time(n).unwrap(), s.total_stopping_time);
         let w = u128::MAX;
         let s = stats(w).unwrap();

@@ -151,6 +151,25 @@ pub(crate) fn drive<K: Kernel>(start: &Value, kernel: &mut K) -> Result<Value> {
     }
 }
 
+/// The integer width a run starts in.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Width {
+    U64,
+    U128,
+    Big,
+}
+
+/// [`drive`], but starting in `width` (or wider, if the start value does not fit), so that
+/// tests can check that the u64, u128 and BigUint paths agree.
+pub(crate) fn drive_in<K: Kernel>(start: &Value, width: Width, kernel: &mut K) -> Result<Value> {
+    match (width, start.as_u64(), start.as_u128()) {
+        (Width::U64, _, _) => drive(start, kernel),
+        (Width::U128, _, Some(n)) => drive_from(Walk::new(n), kernel),
+        _ => drive_from(Walk::new(start.to_biguint()), kernel),
+    }
+}
+
 fn drive_from<W: Word, K: Kernel>(mut walk: Walk<W>, kernel: &mut K) -> Result<Value> {
     if kernel.run(&mut walk)? {
         return Ok(walk.max.into());

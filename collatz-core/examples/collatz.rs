@@ -1,0 +1,325 @@
+//! The `collatz` command line: per-number statistics, trajectories and the predecessor tree.
+//!
+//! ```text
+//! cargo run --release -p collatz-core --example collatz -- stats 27 --json
+//! cargo run --release -p collatz-core --example collatz -- sequence 2^100+1 --shortcut
+//! cargo run --release -p collatz-core --example collatz -- stats -17 --map 3x+1
+//! cargo run --release -p collatz-core --example collatz -- tree 20 --counts
+//! ```
+//!
+//! Start values may be written in digits or as expressions: `2^500+1`, `3^300`, `1e9`.
+//! Errors print one line on stderr and exit with status 1 (bad computation input) or 2
+//! (bad command line).
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use collatz_core::{
+    parse_integer, parse_value, shortcut_trajectory, stats_with_limits, trajectory, tree_levels,
+    Limits, Map, MapRun, Outcome, Stats,
+};
+use serde_json::{json, Value as Json};
+
+#[derive(Parser)]
+#[command(name = "collatz", version, about = "Exact Collatz (3x+1) computations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Statistics of one start value: total stopping time, stopping time, odd/even steps, maximum.
+    Stats {
+        /// Start value: digits or an expression such as 2^500+1 (negative only with --map).
+        #[arg(allow_hyphen_values = true)]
+        n: String,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Run a generalised map a*x+b (3x+1, 5x+1, 3x-1, ...) with cycle detection.
+        #[arg(long)]
+        map: Option<String>,
+        /// Include the parity vector of the shortcut trajectory.
+        #[arg(long)]
+        parity: bool,
+        /// Stop after this many steps [default: unlimited for 3x+1, 10000000 with --map].
+        #[arg(long)]
+        max_steps: Option<u64>,
+        /// Stop once a value has more bits than this [default: unlimited for 3x+1, 10000 with --map].
+        #[arg(long)]
+        max_bits: Option<u64>,
+    },
+    /// Print a trajectory, one value a line, as it is computed.
+    Sequence {
+        /// Start value: digits or an expression such as 2^500+1.
+        n: String,
+        /// Use the shortcut map T(n) = (3n+1)/2 for odd n.
+        #[arg(long)]
+        shortcut: bool,
+    },
+    /// Print the levels of the predecessor tree under 1 down to depth D.
+    Tree {
+        /// Deepest level to print.
+        depth: u32,
+        /// Print only each level's size.
+        #[arg(long)]
+        counts: bool,
+        /// Refuse to build a level of more values than this.
+        #[arg(long, default_value_t = 10_000_000)]
+        max_level_size: usize,
+    },
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.to_string().replace('\n', " ");
+        eprintln!("error: internal error (please report): {msg}");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            // clap's message is several lines (error, usage, hint): keep the error part, on one line
+            let text = e.render().to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+                .map(str::trim)
+                .collect();
+            eprintln!("{} (try --help)", message.join(" "));
+            return ExitCode::from(2);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = run(cli.command, &mut out).and_then(|()| out.flush().map_err(Failure::from));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Message(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+enum Failure {
+    BrokenPipe,
+    Message(String),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Failure::BrokenPipe
+        } else {
+            Failure::Message(e.to_string())
+        }
+    }
+}
+
+impl From<collatz_core::Error> for Failure {
+    fn from(e: collatz_core::Error) -> Self {
+        Failure::Message(e.to_string())
+    }
+}
+
+fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
+    match command {
+        Command::Stats {
+            n,
+            json,
+            map,
+            parity,
+            max_steps,
+            max_bits,
+        } => match map {
+            None => {
+                let limits = Limits {
+                    max_steps: max_steps.unwrap_or(u64::MAX),
+                    max_bits: max_bits.unwrap_or(u64::MAX),
+                };
+                let n = parse_value(&n).map_err(|e| match e {
+                    collatz_core::Error::Negative { value } => Failure::Message(format!(
+                        "the start value must be positive, got {value} (negative values need --map, e.g. --map 3x+1)"
+                    )),
+                    other => other.into(),
+                })?;
+                let s = stats_with_limits(n, &limits)?;
+                print_stats(out, &s, json, parity)
+            }
+            Some(map) => {
+                let map: Map = map.parse()?;
+                let defaults = Limits::default();
+                let limits = Limits {
+                    max_steps: max_steps.unwrap_or(defaults.max_steps),
+                    max_bits: max_bits.unwrap_or(defaults.max_bits),
+                };
+                let n = parse_integer(&n)?;
+                let run = map.run(n, &limits)?;
+                print_map_run(out, &map, &run, json)
+            }
+        },
+        Command::Sequence { n, shortcut } => {
+            let n = parse_value(&n)?;
+            let values = if shortcut {
+                shortcut_trajectory(n)?
+            } else {
+                trajectory(n)?
+            };
+            for v in values {
+                writeln!(out, "{v}")?;
+            }
+            Ok(())
+        }
+        Command::Tree {
+            depth,
+            counts,
+            max_level_size,
+        } => {
+            for level in tree_levels(depth).with_max_level_size(max_level_size) {
+                let level = level?;
+                if counts {
+                    writeln!(out, "{}\t{}", level.depth, level.values.len())?;
+                } else {
+                    write!(out, "{}\t{}\t", level.depth, level.values.len())?;
+                    for (i, v) in level.values.iter().enumerate() {
+                        let sep = if i == 0 { "" } else { " " };
+                        write!(out, "{sep}{v}")?;
+                    }
+                    writeln!(out)?;
+                }
+                out.flush()?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_stats(out: &mut impl Write, s: &Stats, json: bool, parity: bool) -> Result<(), Failure> {
+    if json {
+        let mut obj = json!({
+            "n": s.n.to_string(),
+            "total_stopping_time": s.total_stopping_time,
+            "stopping_time": s.stopping_time,
+            "stopping_time_shortcut": s.stopping_time_shortcut,
+            "odd_steps": s.odd_steps,
+            "even_steps": s.even_steps,
+            "shortcut_steps": s.shortcut_steps(),
+            "max": s.max.to_string(),
+            "max_bits": s.max.bits(),
+        });
+        if parity {
+            obj["parity_vector"] = Json::String(s.parity_vector.to_string());
+        }
+        writeln!(out, "{obj}")?;
+        return Ok(());
+    }
+    writeln!(out, "n                      {}", short(&s.n))?;
+    writeln!(out, "total stopping time    {}", s.total_stopping_time)?;
+    writeln!(out, "stopping time (glide)  {}", s.stopping_time)?;
+    writeln!(out, "odd (3n+1) steps       {}", s.odd_steps)?;
+    writeln!(out, "even (n/2) steps       {}", s.even_steps)?;
+    writeln!(
+        out,
+        "maximum excursion      {}, {} bits",
+        short(&s.max),
+        s.max.bits()
+    )?;
+    if parity {
+        writeln!(out, "parity vector          {}", s.parity_vector)?;
+    }
+    Ok(())
+}
+
+fn print_map_run(out: &mut impl Write, map: &Map, r: &MapRun, json: bool) -> Result<(), Failure> {
+    let reached = r.outcome == Outcome::ReachedOne;
+    if json {
+        let mut obj = json!({
+            "n": r.n.to_string(),
+            "map": map.to_string(),
+            "outcome": r.outcome.name(),
+            "total_stopping_time": if reached { Json::from(r.steps) } else { Json::Null },
+            "stopping_time": r.stopping_time,
+            "odd_steps": r.odd_steps,
+            "even_steps": r.even_steps,
+            "steps": r.steps,
+            "max": r.max.to_string(),
+        });
+        if let Outcome::Cycle {
+            min,
+            least_abs,
+            length,
+            entered_after,
+        } = &r.outcome
+        {
+            obj["cycle"] = json!({
+                "min": min.to_string(),
+                "least_abs": least_abs.to_string(),
+                "length": length,
+                "entered_after": entered_after,
+            });
+        }
+        writeln!(out, "{obj}")?;
+        return Ok(());
+    }
+    writeln!(out, "n                      {}", short(&r.n))?;
+    writeln!(out, "map                    {map}")?;
+    match &r.outcome {
+        Outcome::ReachedOne => writeln!(out, "outcome                reached 1 after {} steps", r.steps)?,
+        Outcome::Cycle {
+            min,
+            least_abs,
+            length,
+            entered_after,
+        } => writeln!(
+            out,
+            "outcome                cycle of {least_abs} (length {length}, min {min}), entered after {entered_after} steps"
+        )?,
+        Outcome::StepLimit => writeln!(out, "outcome                step limit reached after {} steps", r.steps)?,
+        Outcome::BitLimit => writeln!(
+            out,
+            "outcome                bit-length limit reached after {} steps (diverging?)",
+            r.steps
+        )?,
+    }
+    match r.stopping_time {
+        Some(t) => writeln!(out, "stopping time          {t}")?,
+        None => writeln!(out, "stopping time          never fell below |n|")?,
+    }
+    writeln!(out, "odd steps              {}", r.odd_steps)?;
+    writeln!(out, "even steps             {}", r.even_steps)?;
+    writeln!(
+        out,
+        "maximum |value|        {}, {} bits",
+        short(&r.max),
+        r.max.bits()
+    )?;
+    Ok(())
+}
+
+/// A number for human eyes: in full up to 60 digits, abbreviated beyond (`--json` is exact).
+fn short(v: &impl std::fmt::Display) -> String {
+    let s = v.to_string();
+    let digits = s.trim_start_matches('-').len();
+    if digits <= 60 {
+        return s;
+    }
+    format!(
+        "{}...{} ({digits} digits)",
+        &s[..s.len() - digits + 20],
+        &s[s.len() - 20..]
+    )
+}

@@ -1,0 +1,247 @@
+//! The `collatz` example binary, run as a user runs it.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use common::{load, oracle};
+use serde_json::Value as Json;
+
+/// Builds the example (a no-op when `cargo test` already did) and returns its path.
+fn binary() -> &'static PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "collatz-core",
+                "--example",
+                "collatz",
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the collatz example failed");
+        // tests live in target/<profile>/deps; the example in target/debug/examples
+        let exe = std::env::current_exe().unwrap();
+        let target = exe.parent().unwrap().parent().unwrap().parent().unwrap();
+        let bin = target.join("debug/examples/collatz");
+        assert!(bin.exists(), "{} missing", bin.display());
+        bin
+    })
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(binary()).args(args).output().unwrap()
+}
+
+fn json(args: &[&str]) -> Json {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "exactly one JSON object: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn stats_27() {
+    let j = json(&["stats", "27", "--json"]);
+    assert_eq!(j["n"], "27");
+    assert_eq!(j["total_stopping_time"], 111);
+    assert_eq!(j["stopping_time"], 96);
+    assert_eq!(j["odd_steps"], 41);
+    assert_eq!(j["even_steps"], 70);
+    assert_eq!(j["max"], "9232");
+}
+
+#[test]
+fn stats_json_matches_reference_files() {
+    let total = load("A006577");
+    let even = load("A006666");
+    let odd = load("A006667");
+    let max = load("A025586");
+    let glide = load("A102419");
+    // one process per value: a spread sample of the 10,000 rows, plus the first 50
+    for i in (0..total.len()).filter(|i| i % 53 == 0 || *i < 50) {
+        let n = total[i].0.to_string();
+        let j = json(&["stats", &n, "--json"]);
+        assert_eq!(j["n"], n.as_str());
+        assert_eq!(
+            j["total_stopping_time"].to_string(),
+            total[i].1.to_string(),
+            "n={n}"
+        );
+        assert_eq!(j["even_steps"].to_string(), even[i].1.to_string(), "n={n}");
+        assert_eq!(j["odd_steps"].to_string(), odd[i].1.to_string(), "n={n}");
+        assert_eq!(
+            j["stopping_time"].to_string(),
+            glide[i].1.to_string(),
+            "n={n}"
+        );
+        assert_eq!(j["max"], max[i].1.to_string().as_str(), "n={n}");
+    }
+}
+
+#[test]
+fn stats_json_matches_the_oracle_for_large_values() {
+    for (expr, digits) in [
+        ("2^500+1", "3273390607896141870013189696827599152216642046043064789483291368096133796404674554883270092325904157150886684127560071009217256545885393053328527589377"),
+        ("3^300", "136891479058588375991326027382088315966463695625337436471480190078368997177499076593800206155688941388250484440597994042813512732765695774566001"),
+    ] {
+        let j = json(&["stats", expr, "--json"]);
+        assert_eq!(j["n"], digits);
+        let (total, odd, even, glide, max) = oracle(digits);
+        assert_eq!(j["total_stopping_time"], total);
+        assert_eq!(j["odd_steps"], odd);
+        assert_eq!(j["even_steps"], even);
+        assert_eq!(j["stopping_time"], glide);
+        assert_eq!(j["max"], max.as_str());
+    }
+}
+
+#[test]
+fn generalised_maps() {
+    // 3x+1 on the negatives: the three known cycles
+    for (start, least, len) in [
+        ("-1", "-1", 2),
+        ("-5", "-5", 5),
+        ("-17", "-17", 18),
+        ("-40", "-5", 5),
+        ("-100", "-17", 18),
+    ] {
+        let j = json(&["stats", start, "--map", "3x+1", "--json"]);
+        assert_eq!(j["outcome"], "cycle", "{start}");
+        assert_eq!(j["cycle"]["least_abs"], least, "{start}");
+        assert_eq!(j["cycle"]["length"], len, "{start}");
+        assert_eq!(j["total_stopping_time"], Json::Null);
+    }
+    // 5x+1 from 7 grows until the bit limit
+    let j = json(&["stats", "7", "--map", "5x+1", "--max-bits", "500", "--json"]);
+    assert_eq!(j["outcome"], "bit_limit");
+    assert!(j["steps"].as_u64().unwrap() > 100);
+    let j = json(&[
+        "stats",
+        "7",
+        "--map",
+        "5x+1",
+        "--max-steps",
+        "1000",
+        "--json",
+    ]);
+    assert_eq!(j["outcome"], "step_limit");
+    assert_eq!(j["steps"], 1000);
+    // 3x-1: cycles through 5 and 17, and 1
+    for (start, least, len) in [("5", "5", 5), ("17", "17", 18), ("34", "17", 18)] {
+        let j = json(&["stats", start, "--map", "3x-1", "--json"]);
+        assert_eq!(j["outcome"], "cycle", "{start}");
+        assert_eq!(j["cycle"]["least_abs"], least);
+        assert_eq!(j["cycle"]["length"], len);
+    }
+    assert_eq!(
+        json(&["stats", "4", "--map", "3x-1", "--json"])["outcome"],
+        "reached_one"
+    );
+    // the standard map through --map agrees with plain stats
+    let j = json(&["stats", "27", "--map", "3x+1", "--json"]);
+    assert_eq!(j["outcome"], "reached_one");
+    assert_eq!(j["total_stopping_time"], 111);
+    assert_eq!(j["max"], "9232");
+}
+
+#[test]
+fn sequence_prints_the_trajectory() {
+    let out = run(&["sequence", "6"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "6\n3\n10\n5\n16\n8\n4\n2\n1\n"
+    );
+    let out = run(&["sequence", "6", "--shortcut"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "6\n3\n5\n8\n4\n2\n1\n"
+    );
+}
+
+#[test]
+fn sequence_streams_a_long_trajectory() {
+    // about 145,000 values of up to 20,000 bits: hundreds of megabytes if it were collected
+    let mut child = Command::new(binary())
+        .args(["sequence", "2^20000+1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.ends_with("09377") && first.len() > 6000,
+        "{}",
+        &first[..20]
+    );
+    let second = lines.next().unwrap().unwrap();
+    assert!(second.len() >= first.len());
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "still running while we read"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn tree_counts_match_a005186() {
+    let expected = load("A005186");
+    let out = run(&["tree", "40", "--counts"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<(u64, String)> = text
+        .lines()
+        .map(|l| {
+            let (d, c) = l.split_once('\t').unwrap();
+            (d.parse().unwrap(), c.to_string())
+        })
+        .collect();
+    assert_eq!(rows.len(), 41);
+    for (d, count) in rows {
+        assert_eq!(count, expected[d as usize].1.to_string(), "depth {d}");
+    }
+    let out = run(&["tree", "7"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().last().unwrap(), "7\t4\t3 20 21 128");
+}
+
+#[test]
+fn bad_arguments_give_one_line_and_a_non_zero_exit() {
+    for args in [
+        &["stats"][..],
+        &["stats", "abc"],
+        &["stats", "0"],
+        &["stats", "-5"],
+        &["stats", "1.5"],
+        &["stats", "2^99999999"],
+        &["stats", "7", "--map", "4x+1"],
+        &["stats", "7", "--map", "banana"],
+        &["stats", "27", "--max-steps", "5"],
+        &["sequence", "0"],
+        &["tree", "-1"],
+        &["tree", "60", "--max-level-size", "1000"],
+        &["frobnicate"],
+        &["stats", "5", "--bogus"],
+    ] {
+        let out = run(args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
