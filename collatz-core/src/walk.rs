@@ -22,13 +22,42 @@ pub(crate) trait Word: Clone + Ord + Into<Value> {
     fn triple_plus_one(&mut self) -> bool;
     /// Replaces odd `self` by (3*self + 1)/2. Returns false, leaving `self` as it was, on overflow.
     fn shortcut_odd(&mut self) -> bool;
+    /// Applies a run of odd T-steps at once (Bařina): if odd `self` ends in α one-bits,
+    /// T^α(self) = 3^α (self + 1) / 2^α - 1, and every one of those α steps is odd. Applies as
+    /// many of them as fit and returns how many (0, leaving `self` as it was, on overflow).
+    fn odd_run(&mut self) -> u64;
     fn bits(&self) -> u64;
 }
 
+/// 3^k for k = 0..=80 (3^80 < 2^128 < 3^81).
+const POW3: [u128; 81] = {
+    let mut t = [1u128; 81];
+    let mut i = 1;
+    while i < 81 {
+        t[i] = t[i - 1] * 3;
+        i += 1;
+    }
+    t
+};
+
 macro_rules! word_prim {
-    ($t:ty, $wider:ty) => {
+    ($t:ty, $wider:ty, $max_run:expr) => {
         impl Word for $t {
             type Wider = $wider;
+            #[inline(always)]
+            fn odd_run(&mut self) -> u64 {
+                // trailing ones of x = trailing zeros of x + 1; capped so 3^a fits
+                let a = self.trailing_ones().min($max_run);
+                let q = (*self >> a) + 1; // (x + 1) / 2^a, exact
+                let p = POW3[a as usize] as $t;
+                match q.checked_mul(p) {
+                    Some(v) => {
+                        *self = v - 1;
+                        a as u64
+                    }
+                    None => 0,
+                }
+            }
             #[inline(always)]
             fn is_one(&self) -> bool {
                 *self == 1
@@ -73,8 +102,8 @@ macro_rules! word_prim {
         }
     };
 }
-word_prim!(u64, u128);
-word_prim!(u128, BigUint);
+word_prim!(u64, u128, 40);
+word_prim!(u128, BigUint, 80);
 
 impl Word for BigUint {
     type Wider = BigUint;
@@ -105,6 +134,10 @@ impl Word for BigUint {
     }
     fn bits(&self) -> u64 {
         BigUint::bits(self)
+    }
+    fn odd_run(&mut self) -> u64 {
+        self.shortcut_odd();
+        1
     }
 }
 
@@ -233,11 +266,12 @@ impl Kernel for TotalSteps {
             if x.is_one() {
                 break;
             }
-            if !x.shortcut_odd() {
+            let run = x.odd_run();
+            if run == 0 {
                 return Ok(false);
             }
-            // 3x+1 and one halving
-            self.steps += 2;
+            // each odd T-step is a 3x+1 and a halving
+            self.steps += 2 * run;
             // the C-value 3x+1 = 2 * x has one bit more than x
             if self.steps > self.limits.max_steps || x.bits() >= self.limits.max_bits {
                 return Err(limit_error(&self.limits, self.steps, x.bits() + 1));
