@@ -19,8 +19,16 @@ pub fn start_value(data: &[u8]) -> Option<Value> {
     let low = u128::from_le_bytes(word);
     Some(match mode % 5 {
         // next to (2^64 - 2)/3, the last u64 whose 3n+1 fits
-        0 => Value::from((u64::MAX / 3).wrapping_add((low as u64) % (1 << 24)).wrapping_sub(1 << 23)),
-        1 => Value::from((u128::MAX / 3).wrapping_add(low % (1 << 40)).wrapping_sub(1 << 39)),
+        0 => Value::from(
+            (u64::MAX / 3)
+                .wrapping_add((low as u64) % (1 << 24))
+                .wrapping_sub(1 << 23),
+        ),
+        1 => Value::from(
+            (u128::MAX / 3)
+                .wrapping_add(low % (1 << 40))
+                .wrapping_sub(1 << 39),
+        ),
         2 => Value::from(low as u64),
         3 => Value::from(low),
         // any value up to 512 bits
@@ -42,7 +50,10 @@ pub fn differential(data: &[u8]) {
         return;
     };
     for w in [Width::U64, Width::U128, Width::Big] {
-        assert_eq!(total_stopping_time_in_width(n.clone(), w), Ok(s.total_stopping_time));
+        assert_eq!(
+            total_stopping_time_in_width(n.clone(), w),
+            Ok(s.total_stopping_time)
+        );
     }
     assert_eq!(s.odd_steps + s.even_steps, s.total_stopping_time);
     assert_eq!(s.parity_vector.count_ones(), s.odd_steps);
@@ -57,7 +68,9 @@ pub fn differential(data: &[u8]) {
 
 /// The parsers never panic, and what they accept prints back to the same number.
 pub fn parse(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match parse_value_with_limit(text, 4096) {
         Ok(v) => {
             assert!(v.bits() <= 4096);
@@ -107,7 +120,13 @@ pub fn map(data: &[u8]) {
     };
     assert_eq!(run.odd_steps + run.even_steps, run.steps);
     assert!(run.steps <= limits.max_steps);
-    if let Outcome::Cycle { min, least_abs, length, entered_after } = &run.outcome {
+    if let Outcome::Cycle {
+        min,
+        least_abs,
+        length,
+        entered_after,
+    } = &run.outcome
+    {
         assert!(*length >= 1);
         assert_eq!(run.steps, entered_after + length);
         assert!(min <= least_abs);

@@ -5,13 +5,19 @@ use std::fs;
 use std::path::Path;
 
 fn replay(target: &str, body: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
     let mut files: Vec<_> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("corpus {} is required: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "corpus {target} has only {} files", files.len());
+    assert!(
+        files.len() >= 5,
+        "corpus {target} has only {} files",
+        files.len()
+    );
     for file in &files {
         let data = fs::read(file).unwrap();
         let result = std::panic::catch_unwind(|| body(&data));
