@@ -27,6 +27,31 @@ pub(crate) trait Word: Clone + Ord + Into<Value> {
     /// many of them as fit and returns how many (0, leaving `self` as it was, on overflow).
     fn odd_run(&mut self) -> u64;
     fn bits(&self) -> u64;
+    /// For values far from 1 only (BigUint above 2^(2K)): applies K = 32 T-steps at once,
+    /// T^K(x) = 3^c * (x >> K) + T^K(x mod 2^K), and returns the C-steps taken (K + c).
+    /// Returns 0 (and leaves `self` alone) when the value is too small or the type has no jump.
+    #[inline(always)]
+    fn jump(&mut self) -> u64 {
+        0
+    }
+    /// Whether [`Word::jump`] can ever apply.
+    const HAS_JUMP: bool = false;
+}
+
+/// T-steps applied by one [`Word::jump`].
+const JUMP: u32 = 32;
+
+/// T^JUMP(r) and the number of odd steps among them, for r < 2^JUMP (T^32(r) < 3^32 < 2^64).
+#[inline]
+fn jump_parts(mut r: u64) -> (u64, u32) {
+    let mut odd = 0;
+    for _ in 0..JUMP {
+        let is_odd = r & 1;
+        odd += is_odd as u32;
+        // odd: (3r + 1)/2 = r + (r >> 1) + 1; even: r >> 1
+        r = (r >> 1) + is_odd * (r + 1);
+    }
+    (r, odd)
 }
 
 /// 3^k for k = 0..=80 (3^80 < 2^128 < 3^81).
@@ -138,6 +163,18 @@ impl Word for BigUint {
     fn odd_run(&mut self) -> u64 {
         self.shortcut_odd();
         1
+    }
+    const HAS_JUMP: bool = true;
+    fn jump(&mut self) -> u64 {
+        if BigUint::bits(self) <= 2 * JUMP as u64 + 64 {
+            return 0;
+        }
+        let low = self.iter_u64_digits().next().unwrap_or(0) & ((1 << JUMP) - 1);
+        let (d, odd) = jump_parts(low);
+        *self >>= JUMP;
+        *self *= POW3[odd as usize] as u64;
+        *self += d;
+        (JUMP + odd) as u64
     }
 }
 
@@ -262,6 +299,18 @@ impl Kernel for TotalSteps {
     fn run<W: Word>(&mut self, walk: &mut Walk<W>) -> Result<bool> {
         let x = &mut walk.x;
         loop {
+            // huge values: 32 T-steps per bignum multiply. The values inside a jump grow by at
+            // most (3/2)^32 < 2^19, so jump only while that stays inside the bit limit.
+            while W::HAS_JUMP && x.bits().saturating_add(2 * JUMP as u64) < self.limits.max_bits {
+                let taken = x.jump();
+                if taken == 0 {
+                    break;
+                }
+                self.steps += taken;
+                if self.steps > self.limits.max_steps || x.bits() >= self.limits.max_bits {
+                    return Err(limit_error(&self.limits, self.steps, x.bits() + 1));
+                }
+            }
             self.steps += x.strip_twos();
             if x.is_one() {
                 break;
@@ -281,5 +330,46 @@ impl Kernel for TotalSteps {
             return Err(limit_error(&self.limits, self.steps, 1));
         }
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jump_parts_matches_single_steps() {
+        for r in [0u64, 1, 2, 3, 27, 0xffff_ffff, 0x8000_0001, 0x1234_5678] {
+            let (mut x, mut odd) = (r as u128, 0);
+            for _ in 0..JUMP {
+                if x % 2 == 1 {
+                    x = (3 * x + 1) / 2;
+                    odd += 1;
+                } else {
+                    x /= 2;
+                }
+            }
+            assert_eq!(jump_parts(r), (x as u64, odd), "r = {r}");
+        }
+    }
+
+    #[test]
+    fn big_jumps_respect_the_bit_limit_exactly() {
+        let n: Value = "2^1000 - 1".parse().unwrap();
+        let s = crate::stats(n.clone()).unwrap();
+        let exact = Limits {
+            max_steps: u64::MAX,
+            max_bits: s.max.bits(),
+        };
+        assert_eq!(
+            crate::total_stopping_time_with_limits(n.clone(), &exact),
+            Ok(s.total_stopping_time)
+        );
+        let one_less = Limits {
+            max_bits: s.max.bits() - 1,
+            ..exact
+        };
+        assert!(crate::total_stopping_time_with_limits(n.clone(), &one_less).is_err());
+        assert!(crate::stats_with_limits(n, &one_less).is_err());
     }
 }
