@@ -343,7 +343,7 @@ mod tests {
             let (mut x, mut odd) = (r as u128, 0);
             for _ in 0..JUMP {
                 if x % 2 == 1 {
-                    x = (3 * x + 1) / 2;
+                    x = (x * 3 + 1) >> 1;
                     odd += 1;
                 } else {
                     x /= 2;
