@@ -43,6 +43,14 @@ pub enum Error {
         bits: u64,
     },
 
+    /// A long computation was stopped through its [`crate::range::CancelToken`].
+    #[error("cancelled")]
+    Cancelled,
+
+    /// An argument outside its allowed values (an empty range, zero threads, ...).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+
     /// A string that does not denote an integer (see [`crate::parse_value`] for the syntax).
     #[error("cannot parse {input:?} as an integer: {reason}")]
     Parse {

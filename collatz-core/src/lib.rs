@@ -34,6 +34,7 @@ mod limits;
 mod map;
 mod parity;
 mod parse;
+pub mod range;
 mod stats;
 mod trajectory;
 mod tree;

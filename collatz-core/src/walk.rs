@@ -55,7 +55,7 @@ fn jump_parts(mut r: u64) -> (u64, u32) {
 }
 
 /// 3^k for k = 0..=80 (3^80 < 2^128 < 3^81).
-const POW3: [u128; 81] = {
+pub(crate) const POW3: [u128; 81] = {
     let mut t = [1u128; 81];
     let mut i = 1;
     while i < 81 {

@@ -1,0 +1,764 @@
+//! The range engine: statistics of every start value in [a, b), cached, parallel, streaming.
+//!
+//! One engine computes three kinds of output from the same kernel:
+//! - [`RangeEngine::columns`]: one contiguous array per requested statistic;
+//! - [`RangeEngine::chunks`]: an iterator of fixed-size [`Columns`], for ranges too large to hold;
+//! - [`RangeEngine::summary`]: counts, sums, extremes, the histogram and the records.
+//!
+//! How it works: the engine keeps a dense memo of results for every n below a bound, grown in
+//! waves [P, 2P) (every value of a wave falls below P, so its chunks are independent and run in
+//! parallel) up to a memory cap. Each n is followed with trailing-zero stripping and Bařina odd
+//! runs until its value drops below min(n, P), then the memo finishes it. The glide is found
+//! exactly on the way; the maximum is tracked at the end of each odd run.
+
+mod kernel;
+mod summary;
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use kernel::{follow, Memo, MemoView, Out};
+pub use summary::{Record, StatSummary, Summary};
+
+/// Which statistics to compute. Leave out what you do not need: each costs time and memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Want {
+    /// Total stopping time (A006577).
+    pub total_stopping_time: bool,
+    /// Stopping time / glide (A102419).
+    pub stopping_time: bool,
+    /// Odd steps (A006667).
+    pub odd_steps: bool,
+    /// Maximum excursion (A025586).
+    pub max_excursion: bool,
+}
+
+impl Want {
+    /// Every statistic.
+    pub const ALL: Want = Want {
+        total_stopping_time: true,
+        stopping_time: true,
+        odd_steps: true,
+        max_excursion: true,
+    };
+    /// Total stopping time only.
+    pub const TOTAL_STOPPING_TIME: Want = Want {
+        total_stopping_time: true,
+        stopping_time: false,
+        odd_steps: false,
+        max_excursion: false,
+    };
+}
+
+/// A cancellation flag shared between a long call and whoever may stop it. Cloning shares it.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token that has not been cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Asks every call holding this token to stop; they return [`Error::Cancelled`].
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+    /// Whether [`CancelToken::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Progress callback: `(done, total)` start values, called from worker threads after each chunk.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// How to run a range call.
+#[derive(Clone)]
+pub struct RunOptions<'a> {
+    /// Worker threads; `None` uses rayon's global pool (one thread per core).
+    pub threads: Option<usize>,
+    /// Start values per chunk: the unit of parallel work, progress and cancellation
+    /// (and the size of each item of [`RangeEngine::chunks`]). Default 2^16.
+    pub chunk_size: u64,
+    /// Called with (done, total) after each chunk.
+    pub progress: Option<Progress<'a>>,
+    /// Checked at least every 4096 start values.
+    pub cancel: Option<CancelToken>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            threads: None,
+            chunk_size: 1 << 16,
+            progress: None,
+            cancel: None,
+        }
+    }
+}
+
+/// Maximum excursions of a range: `u64` when every maximum of the range fits (all n below
+/// 12,327,829,503), `u128` beyond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MaxColumn {
+    /// Maxima as u64.
+    U64(Vec<u64>),
+    /// Maxima as u128.
+    U128(Vec<u128>),
+}
+
+impl MaxColumn {
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        match self {
+            MaxColumn::U64(v) => v.len(),
+            MaxColumn::U128(v) => v.len(),
+        }
+    }
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Entry `i` as u128.
+    pub fn get(&self, i: usize) -> Option<u128> {
+        match self {
+            MaxColumn::U64(v) => v.get(i).map(|&x| x as u128),
+            MaxColumn::U128(v) => v.get(i).copied(),
+        }
+    }
+}
+
+/// Every n below this has a maximum excursion that fits in u64.
+pub const U64_MAX_EXCURSION_BOUND: u64 = 12_327_829_503;
+
+/// Column results for the start values `start .. start + len`: entry i belongs to start + i.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Columns {
+    /// The first start value.
+    pub start: u64,
+    /// Total stopping times, if requested.
+    pub total_stopping_time: Option<Vec<u16>>,
+    /// Stopping times (glides), if requested.
+    pub stopping_time: Option<Vec<u16>>,
+    /// Odd steps, if requested.
+    pub odd_steps: Option<Vec<u16>>,
+    /// Maximum excursions, if requested.
+    pub max_excursion: Option<MaxColumn>,
+}
+
+/// The engine: holds the memo, which every call on the same engine reuses and extends.
+///
+/// ```
+/// use collatz_core::range::{RangeEngine, RunOptions, Want};
+/// let engine = RangeEngine::new();
+/// let s = engine.summary(1..1_000_000, Want::ALL, &RunOptions::default())?;
+/// assert_eq!(s.total_stopping_time.unwrap().sum, 131_434_272);
+/// assert_eq!(s.delay_records.last().unwrap().n, 837_799);
+/// let cols = engine.columns(1..10, Want::TOTAL_STOPPING_TIME, &RunOptions::default())?;
+/// assert_eq!(cols.total_stopping_time.unwrap(), [0, 1, 7, 2, 5, 8, 16, 3, 19]);
+/// # Ok::<(), collatz_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct RangeEngine {
+    memo: Mutex<Memo>,
+    memo_bytes_cap: usize,
+}
+
+impl Default for RangeEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The memo grows to at least this many entries (within the cap) before a range is run.
+const MIN_MEMO_TARGET: u64 = 1 << 20;
+
+/// Default cap on the memo: 256 MiB.
+pub const DEFAULT_MEMO_BYTES: usize = 256 << 20;
+
+impl RangeEngine {
+    /// An engine whose memo may use up to [`DEFAULT_MEMO_BYTES`].
+    pub fn new() -> Self {
+        Self::with_memo_bytes(DEFAULT_MEMO_BYTES)
+    }
+
+    /// An engine whose memo may use up to `bytes` (2 bytes per n for step counts, 2 more with
+    /// odd steps, 8 more with maxima). A smaller memo costs speed, never correctness.
+    pub fn with_memo_bytes(bytes: usize) -> Self {
+        RangeEngine {
+            memo: Mutex::new(Memo::new(false, false)),
+            memo_bytes_cap: bytes,
+        }
+    }
+
+    /// Bytes the memo holds now.
+    pub fn memo_bytes(&self) -> usize {
+        self.lock().bytes()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
+        // a panic while holding the lock cannot leave the memo invalid (waves truncate on
+        // failure), so a poisoned lock is still usable
+        self.memo.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Column results for every n in `range`.
+    pub fn columns(&self, range: Range<u64>, want: Want, opts: &RunOptions) -> Result<Columns> {
+        check_range(&range)?;
+        let len = (range.end - range.start) as usize;
+        let mut cols = Columns {
+            start: range.start,
+            total_stopping_time: want.total_stopping_time.then(|| vec![0u16; len]),
+            stopping_time: want.stopping_time.then(|| vec![0u16; len]),
+            odd_steps: want.odd_steps.then(|| vec![0u16; len]),
+            max_excursion: want.max_excursion.then(|| {
+                if range.end <= U64_MAX_EXCURSION_BOUND {
+                    MaxColumn::U64(vec![0; len])
+                } else {
+                    MaxColumn::U128(vec![0; len])
+                }
+            }),
+        };
+        let slices = Slices {
+            len,
+            tst: cols.total_stopping_time.as_deref_mut(),
+            glide: cols.stopping_time.as_deref_mut(),
+            odd: cols.odd_steps.as_deref_mut(),
+            max: cols.max_excursion.as_mut().map(|m| match m {
+                MaxColumn::U64(v) => MaxSlice::U64(v),
+                MaxColumn::U128(v) => MaxSlice::U128(v),
+            }),
+        };
+        self.run(range, want, true, false, slices, opts)?;
+        Ok(cols)
+    }
+
+    /// Summary of every n in `range`: no per-n output, memory independent of the range size.
+    pub fn summary(&self, range: Range<u64>, want: Want, opts: &RunOptions) -> Result<Summary> {
+        check_range(&range)?;
+        let start = range.start;
+        let len = (range.end - range.start) as usize;
+        // From a = 1, path records need only the maximum before the value drops below the
+        // memo (see summary.rs); elsewhere the memo must hold exact maxima.
+        let exact_max = want.max_excursion && range.start > 1;
+        let s = self.run(range, want, exact_max, true, Slices::none(len), opts)?;
+        Ok(s.unwrap_or_else(|| Summary::empty(start)))
+    }
+
+    /// Column results in chunks of `opts.chunk_size` start values, computed one chunk at a time
+    /// (each chunk in parallel): memory stays near one chunk whatever the range.
+    pub fn chunks<'e, 'o>(
+        &'e self,
+        range: Range<u64>,
+        want: Want,
+        opts: RunOptions<'o>,
+    ) -> Result<Chunks<'e, 'o>> {
+        check_range(&range)?;
+        if opts.chunk_size == 0 {
+            return Err(Error::InvalidArgument(
+                "chunk_size must be at least 1".into(),
+            ));
+        }
+        Ok(Chunks {
+            engine: self,
+            next: range.start,
+            end: range.end,
+            want,
+            opts,
+        })
+    }
+
+    fn run(
+        &self,
+        range: Range<u64>,
+        want: Want,
+        exact_max: bool,
+        summarize: bool,
+        slices: Slices<'_>,
+        opts: &RunOptions,
+    ) -> Result<Option<Summary>> {
+        if opts.chunk_size == 0 {
+            return Err(Error::InvalidArgument(
+                "chunk_size must be at least 1".into(),
+            ));
+        }
+        match opts.threads {
+            Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
+            Some(t) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(t)
+                    .build()
+                    .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?;
+                pool.install(|| self.run_in_pool(range, want, exact_max, summarize, slices, opts))
+            }
+            None => self.run_in_pool(range, want, exact_max, summarize, slices, opts),
+        }
+    }
+
+    fn run_in_pool(
+        &self,
+        range: Range<u64>,
+        want: Want,
+        exact_max: bool,
+        summarize: bool,
+        mut slices: Slices<'_>,
+        opts: &RunOptions,
+    ) -> Result<Option<Summary>> {
+        let mut memo = self.lock();
+        let need_odd = want.odd_steps;
+        let need_max = exact_max;
+        if (need_odd && memo.odd.is_none()) || (need_max && memo.max.is_none()) {
+            // rebuild with the union of what was there and what is needed
+            *memo = Memo::new(
+                need_odd || memo.odd.is_some(),
+                need_max || memo.max.is_some(),
+            );
+        }
+        let per_entry = 2 + 2 * memo.odd.is_some() as usize + 8 * memo.max.is_some() as usize;
+        let cap = (self.memo_bytes_cap / per_entry) as u64;
+        // a memo in proportion to the work: a short range far out does not build a large one
+        let len = range.end - range.start;
+        let target = range
+            .end
+            .min(cap)
+            .min(len.saturating_mul(2).max(MIN_MEMO_TARGET));
+        let ctl = Control {
+            total: range.end - range.start,
+            done: AtomicU64::new(0),
+            opts,
+        };
+        // grow the memo up to the start of the range (no output)
+        while memo.bound() < range.start.min(target) {
+            let p = memo.bound();
+            let end = (2 * p).min(range.start.min(target));
+            grow(
+                &mut memo,
+                p..end,
+                want,
+                &ctl,
+                Slices::none((end - p) as usize),
+                false,
+            )?;
+        }
+        let mut summary: Option<Summary> = None;
+        let mut cur = range.start;
+        while cur < range.end {
+            let p = memo.bound();
+            let (end, part) = if cur < p || p >= target {
+                // read-only memo
+                let end = if cur < p { p.min(range.end) } else { range.end };
+                let (part, rest) = slices.split_at((end - cur) as usize);
+                slices = rest;
+                let view = memo.view();
+                let s = par_run(cur, part, &ctl, &|start, sl| {
+                    leaf(start, sl, p, &view, None, want, summarize, &ctl)
+                })?;
+                (end, s)
+            } else {
+                // a wave: results land in the memo and in the output
+                let end = (2 * p).min(target);
+                let (part, rest) = slices.split_at((end - cur) as usize);
+                slices = rest;
+                let s = grow(&mut memo, p..end, want, &ctl, part, summarize)?;
+                (end, s)
+            };
+            summary = merge_opt(summary, part);
+            cur = end;
+        }
+        Ok(summary)
+    }
+}
+
+fn check_range(range: &Range<u64>) -> Result<()> {
+    if range.start == 0 {
+        return Err(Error::Zero);
+    }
+    if range.end < range.start {
+        return Err(Error::InvalidArgument(format!(
+            "empty range: end {} is below start {}",
+            range.end, range.start
+        )));
+    }
+    if range.end - range.start > usize::MAX as u64 / 16 {
+        return Err(Error::InvalidArgument(
+            "range too long for this platform".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn merge_opt(a: Option<Summary>, b: Option<Summary>) -> Option<Summary> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.merge(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Extends the memo by the wave `wave` (= [P, end) with end <= 2P), in parallel chunks; on
+/// any failure the memo is cut back to P, so it never holds unfinished entries.
+fn grow(
+    memo: &mut Memo,
+    wave: Range<u64>,
+    want: Want,
+    ctl: &Control,
+    out: Slices<'_>,
+    summarize: bool,
+) -> Result<Option<Summary>> {
+    let p = wave.start;
+    let new_len = wave.end as usize;
+    memo.tst.resize(new_len, 0);
+    if let Some(o) = &mut memo.odd {
+        o.resize(new_len, 0);
+    }
+    if let Some(m) = &mut memo.max {
+        m.resize(new_len, 0);
+    }
+    let result = {
+        let (tst_r, tst_w) = memo.tst.split_at_mut(p as usize);
+        let (odd_r, odd_w) = match &mut memo.odd {
+            Some(o) => {
+                let (r, w) = o.split_at_mut(p as usize);
+                (Some(&*r), Some(w))
+            }
+            None => (None, None),
+        };
+        let (max_r, max_w) = match &mut memo.max {
+            Some(m) => {
+                let (r, w) = m.split_at_mut(p as usize);
+                (Some(&*r), Some(w))
+            }
+            None => (None, None),
+        };
+        let view = MemoView {
+            tst: tst_r,
+            odd: odd_r,
+            max: max_r,
+        };
+        let memo_out = MemoSlices {
+            tst: tst_w,
+            odd: odd_w,
+            max: max_w,
+        };
+        par_run_memo(p, out, memo_out, ctl, &|start, sl, mw| {
+            leaf(start, sl, p, &view, Some(mw), want, summarize, ctl)
+        })
+    };
+    if result.is_err() {
+        memo.tst.truncate(p as usize);
+        if let Some(o) = &mut memo.odd {
+            o.truncate(p as usize);
+        }
+        if let Some(m) = &mut memo.max {
+            m.truncate(p as usize);
+        }
+    }
+    result
+}
+
+struct Control<'a> {
+    total: u64,
+    done: AtomicU64,
+    opts: &'a RunOptions<'a>,
+}
+
+impl Control<'_> {
+    fn check(&self) -> Result<()> {
+        match &self.opts.cancel {
+            Some(c) if c.is_cancelled() => Err(Error::Cancelled),
+            _ => Ok(()),
+        }
+    }
+    fn advance(&self, n: u64) {
+        if let Some(progress) = self.opts.progress {
+            let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+            progress(done.min(self.total), self.total);
+        }
+    }
+}
+
+/// Output slices for a run of consecutive start values; every field optional.
+struct Slices<'a> {
+    len: usize,
+    tst: Option<&'a mut [u16]>,
+    glide: Option<&'a mut [u16]>,
+    odd: Option<&'a mut [u16]>,
+    max: Option<MaxSlice<'a>>,
+}
+
+enum MaxSlice<'a> {
+    U64(&'a mut [u64]),
+    U128(&'a mut [u128]),
+}
+
+fn split_opt<T>(s: Option<&mut [T]>, mid: usize) -> (Option<&mut [T]>, Option<&mut [T]>) {
+    match s {
+        Some(s) => {
+            let (a, b) = s.split_at_mut(mid);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    }
+}
+
+impl<'a> Slices<'a> {
+    fn none(len: usize) -> Self {
+        Slices {
+            len,
+            tst: None,
+            glide: None,
+            odd: None,
+            max: None,
+        }
+    }
+
+    fn split_at(self, mid: usize) -> (Slices<'a>, Slices<'a>) {
+        let (t1, t2) = split_opt(self.tst, mid);
+        let (g1, g2) = split_opt(self.glide, mid);
+        let (o1, o2) = split_opt(self.odd, mid);
+        let (m1, m2) = match self.max {
+            Some(MaxSlice::U64(m)) => {
+                let (a, b) = m.split_at_mut(mid);
+                (Some(MaxSlice::U64(a)), Some(MaxSlice::U64(b)))
+            }
+            Some(MaxSlice::U128(m)) => {
+                let (a, b) = m.split_at_mut(mid);
+                (Some(MaxSlice::U128(a)), Some(MaxSlice::U128(b)))
+            }
+            None => (None, None),
+        };
+        (
+            Slices {
+                len: mid,
+                tst: t1,
+                glide: g1,
+                odd: o1,
+                max: m1,
+            },
+            Slices {
+                len: self.len - mid,
+                tst: t2,
+                glide: g2,
+                odd: o2,
+                max: m2,
+            },
+        )
+    }
+}
+
+/// The memo entries a wave writes.
+struct MemoSlices<'a> {
+    tst: &'a mut [u16],
+    odd: Option<&'a mut [u16]>,
+    max: Option<&'a mut [u64]>,
+}
+
+impl<'a> MemoSlices<'a> {
+    fn split_at(self, mid: usize) -> (MemoSlices<'a>, MemoSlices<'a>) {
+        let (t1, t2) = self.tst.split_at_mut(mid);
+        let (o1, o2) = split_opt(self.odd, mid);
+        let (m1, m2) = split_opt(self.max, mid);
+        (
+            MemoSlices {
+                tst: t1,
+                odd: o1,
+                max: m1,
+            },
+            MemoSlices {
+                tst: t2,
+                odd: o2,
+                max: m2,
+            },
+        )
+    }
+}
+
+/// Where to split `len` start values: on a chunk boundary near the middle.
+fn split_point(len: usize, chunk: usize) -> Option<usize> {
+    let chunks = len.div_ceil(chunk);
+    (chunks > 1).then(|| chunks / 2 * chunk)
+}
+
+/// Divide and conquer over chunks with rayon::join; summaries merge in order.
+fn par_run<F>(start: u64, out: Slices<'_>, ctl: &Control, f: &F) -> Result<Option<Summary>>
+where
+    F: Fn(u64, Slices<'_>) -> Result<Option<Summary>> + Sync,
+{
+    ctl.check()?;
+    let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
+    match split_point(out.len, chunk) {
+        None => f(start, out),
+        Some(mid) => {
+            let (a, b) = out.split_at(mid);
+            let (ra, rb) = rayon::join(
+                || par_run(start, a, ctl, f),
+                || par_run(start + mid as u64, b, ctl, f),
+            );
+            Ok(merge_opt(ra?, rb?))
+        }
+    }
+}
+
+fn par_run_memo<F>(
+    start: u64,
+    out: Slices<'_>,
+    memo: MemoSlices<'_>,
+    ctl: &Control,
+    f: &F,
+) -> Result<Option<Summary>>
+where
+    F: Fn(u64, Slices<'_>, MemoSlices<'_>) -> Result<Option<Summary>> + Sync,
+{
+    ctl.check()?;
+    let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
+    match split_point(out.len, chunk) {
+        None => f(start, out, memo),
+        Some(mid) => {
+            let (a, b) = out.split_at(mid);
+            let (ma, mb) = memo.split_at(mid);
+            let (ra, rb) = rayon::join(
+                || par_run_memo(start, a, ma, ctl, f),
+                || par_run_memo(start + mid as u64, b, mb, ctl, f),
+            );
+            Ok(merge_opt(ra?, rb?))
+        }
+    }
+}
+
+/// The exact results for n, from the kernel or, when a value outgrows u64, from the
+/// arbitrary-precision per-number path.
+#[inline(always)]
+fn compute(n: u64, p: u64, view: &MemoView) -> Result<Out> {
+    if n == 1 {
+        return Ok(Out {
+            tst: 0,
+            glide: 0,
+            odd: 0,
+            max: 1,
+        });
+    }
+    match follow(n, p.min(n), view) {
+        Some(out) => Ok(out),
+        None => slow(n),
+    }
+}
+
+#[cold]
+fn slow(n: u64) -> Result<Out> {
+    let s = crate::stats(n)?;
+    let too_big = || Error::LimitExceeded {
+        what: "u128 maximum",
+        limit: 128,
+        steps: s.total_stopping_time,
+        bits: s.max.bits(),
+    };
+    Ok(Out {
+        tst: u32::try_from(s.total_stopping_time).map_err(|_| too_big())?,
+        glide: u32::try_from(s.stopping_time).map_err(|_| too_big())?,
+        odd: u32::try_from(s.odd_steps).map_err(|_| too_big())?,
+        max: s.max.as_u128().ok_or_else(too_big)?,
+    })
+}
+
+fn to_u16(v: u32, n: u64) -> Result<u16> {
+    u16::try_from(v).map_err(|_| Error::LimitExceeded {
+        what: "u16 step count",
+        limit: u16::MAX as u64,
+        steps: v as u64,
+        bits: 64 - n.leading_zeros() as u64,
+    })
+}
+
+/// One chunk, sequentially: compute every n, write the memo and output slices, summarise.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn leaf(
+    start: u64,
+    mut out: Slices<'_>,
+    p: u64,
+    view: &MemoView,
+    mut memo: Option<MemoSlices<'_>>,
+    want: Want,
+    summarize: bool,
+    ctl: &Control,
+) -> Result<Option<Summary>> {
+    let mut summary = summarize.then(|| Summary::empty(start));
+    let mut i = 0;
+    while i < out.len {
+        ctl.check()?;
+        let block_end = (i + 4096).min(out.len);
+        for i in i..block_end {
+            let n = start + i as u64;
+            let r = compute(n, p, view)?;
+            if let Some(m) = &mut memo {
+                m.tst[i] = to_u16(r.tst, n)?;
+                if let Some(o) = &mut m.odd {
+                    o[i] = to_u16(r.odd, n)?;
+                }
+                if let Some(mx) = &mut m.max {
+                    // memo bounds stay far below 12,327,829,503, whose maxima fit u64
+                    mx[i] = u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
+                        what: "u64 maximum in memo",
+                        limit: 64,
+                        steps: r.tst as u64,
+                        bits: 128 - r.max.leading_zeros() as u64,
+                    })?;
+                }
+            }
+            if let Some(t) = &mut out.tst {
+                t[i] = to_u16(r.tst, n)?;
+            }
+            if let Some(g) = &mut out.glide {
+                g[i] = to_u16(r.glide, n)?;
+            }
+            if let Some(o) = &mut out.odd {
+                o[i] = to_u16(r.odd, n)?;
+            }
+            match &mut out.max {
+                Some(MaxSlice::U64(m)) => m[i] = r.max as u64,
+                Some(MaxSlice::U128(m)) => m[i] = r.max,
+                None => {}
+            }
+            if let Some(s) = &mut summary {
+                s.push(n, &r, &want);
+            }
+        }
+        i = block_end;
+    }
+    ctl.advance(out.len as u64);
+    Ok(summary)
+}
+
+/// Iterator returned by [`RangeEngine::chunks`].
+pub struct Chunks<'e, 'o> {
+    engine: &'e RangeEngine,
+    next: u64,
+    end: u64,
+    want: Want,
+    opts: RunOptions<'o>,
+}
+
+impl Iterator for Chunks<'_, '_> {
+    type Item = Result<Columns>;
+
+    fn next(&mut self) -> Option<Result<Columns>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let start = self.next;
+        let end = start.saturating_add(self.opts.chunk_size).min(self.end);
+        self.next = end;
+        // split each chunk among the threads
+        let threads = self.opts.threads.unwrap_or_else(rayon::current_num_threads) as u64;
+        let inner = RunOptions {
+            chunk_size: ((end - start).div_ceil(threads.max(1) * 4)).max(1024),
+            ..self.opts.clone()
+        };
+        let result = self.engine.columns(start..end, self.want, &inner);
+        if result.is_err() {
+            self.next = self.end;
+        }
+        Some(result)
+    }
+}

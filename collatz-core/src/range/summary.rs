@@ -1,0 +1,239 @@
+//! [`Summary`]: counts, sums, extremes, the histogram and the records of a range, merged
+//! associatively so that any split into chunks and any thread count give the same result.
+
+use serde::{Deserialize, Serialize};
+
+use super::kernel::Out;
+use super::Want;
+
+/// A record: a start value whose statistic beats every smaller start value of the range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The start value.
+    pub n: u64,
+    /// Its statistic (steps, or the maximum excursion).
+    pub value: u128,
+}
+
+/// Sum and extremes of one step-count statistic over a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatSummary {
+    /// Sum over the range.
+    pub sum: u64,
+    /// Smallest value, and the first n that has it.
+    pub min: u32,
+    /// The first n with the smallest value.
+    pub min_n: u64,
+    /// Largest value.
+    pub max: u32,
+    /// The first n with the largest value.
+    pub max_n: u64,
+}
+
+impl StatSummary {
+    fn single(n: u64, v: u32) -> Self {
+        StatSummary {
+            sum: v as u64,
+            min: v,
+            min_n: n,
+            max: v,
+            max_n: n,
+        }
+    }
+
+    /// Mean over `count` values.
+    pub fn mean(&self, count: u64) -> f64 {
+        if count == 0 {
+            0.0
+        } else {
+            self.sum as f64 / count as f64
+        }
+    }
+
+    fn merge(self, later: Self) -> Self {
+        StatSummary {
+            sum: self.sum + later.sum,
+            min: self.min.min(later.min),
+            min_n: if later.min < self.min {
+                later.min_n
+            } else {
+                self.min_n
+            },
+            max: self.max.max(later.max),
+            max_n: if later.max > self.max {
+                later.max_n
+            } else {
+                self.max_n
+            },
+        }
+    }
+}
+
+/// Everything [`RangeEngine::summary`](super::RangeEngine::summary) reports about [a, b).
+///
+/// Records follow the OEIS conventions when a = 1: `delay_records` are A006877 (holders) with
+/// A006878 (steps), `path_records` A006884 with A006885 (maxima), and `glide_records` A060412
+/// with A217934 (glides, in C-steps). For a > 1 they are the records of the range alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// First start value.
+    pub start: u64,
+    /// One past the last start value.
+    pub end: u64,
+    /// Number of start values (end - start).
+    pub count: u64,
+    /// Total stopping times, if requested.
+    pub total_stopping_time: Option<StatSummary>,
+    /// Stopping times (glides), if requested.
+    pub stopping_time: Option<StatSummary>,
+    /// Odd steps, if requested.
+    pub odd_steps: Option<StatSummary>,
+    /// The largest maximum excursion and the first n that reaches it, if requested.
+    pub max_excursion: Option<Record>,
+    /// `histogram[t]` = how many n in the range have total stopping time t.
+    pub histogram: Vec<u64>,
+    /// Delay records (total stopping time), in increasing n.
+    pub delay_records: Vec<Record>,
+    /// Path records (maximum excursion), in increasing n.
+    pub path_records: Vec<Record>,
+    /// Glide records (stopping time), in increasing n.
+    pub glide_records: Vec<Record>,
+}
+
+impl Summary {
+    pub(crate) fn empty(start: u64) -> Self {
+        Summary {
+            start,
+            end: start,
+            count: 0,
+            total_stopping_time: None,
+            stopping_time: None,
+            odd_steps: None,
+            max_excursion: None,
+            histogram: Vec::new(),
+            delay_records: Vec::new(),
+            path_records: Vec::new(),
+            glide_records: Vec::new(),
+        }
+    }
+
+    /// Adds start value `n` (the next after `end`).
+    #[inline]
+    pub(crate) fn push(&mut self, n: u64, out: &Out, want: &Want) {
+        self.count += 1;
+        self.end = n + 1;
+        if want.total_stopping_time {
+            stat_push(
+                &mut self.total_stopping_time,
+                Some(&mut self.delay_records),
+                n,
+                out.tst,
+            );
+            let t = out.tst as usize;
+            if t >= self.histogram.len() {
+                self.histogram.resize(t + 1, 0);
+            }
+            self.histogram[t] += 1;
+        }
+        if want.stopping_time {
+            stat_push(
+                &mut self.stopping_time,
+                Some(&mut self.glide_records),
+                n,
+                out.glide,
+            );
+        }
+        if want.odd_steps {
+            stat_push(&mut self.odd_steps, None, n, out.odd);
+        }
+        if want.max_excursion {
+            let m = out.max;
+            if self.max_excursion.is_none_or(|r| m > r.value) {
+                let r = Record { n, value: m };
+                self.max_excursion = Some(r);
+                self.path_records.push(r);
+            }
+        }
+    }
+
+    /// Appends the summary of the start values that follow this one's.
+    pub(crate) fn merge(mut self, later: Summary) -> Summary {
+        if later.count == 0 {
+            return self;
+        }
+        if self.count == 0 {
+            return later;
+        }
+        debug_assert_eq!(self.end, later.start);
+        let best_delay = self.total_stopping_time.map(|s| s.max as u128);
+        let best_glide = self.stopping_time.map(|s| s.max as u128);
+        let best_path = self.max_excursion.map(|r| r.value);
+        extend_records(&mut self.delay_records, later.delay_records, best_delay);
+        extend_records(&mut self.glide_records, later.glide_records, best_glide);
+        extend_records(&mut self.path_records, later.path_records, best_path);
+        self.total_stopping_time = merge_opt(self.total_stopping_time, later.total_stopping_time);
+        self.stopping_time = merge_opt(self.stopping_time, later.stopping_time);
+        self.odd_steps = merge_opt(self.odd_steps, later.odd_steps);
+        self.max_excursion = match (self.max_excursion, later.max_excursion) {
+            (Some(a), Some(b)) => Some(if b.value > a.value { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        if self.histogram.len() < later.histogram.len() {
+            self.histogram.resize(later.histogram.len(), 0);
+        }
+        for (h, l) in self.histogram.iter_mut().zip(&later.histogram) {
+            *h += l;
+        }
+        self.count += later.count;
+        self.end = later.end;
+        self
+    }
+}
+
+#[inline]
+fn stat_push(stat: &mut Option<StatSummary>, records: Option<&mut Vec<Record>>, n: u64, v: u32) {
+    match stat {
+        None => {
+            *stat = Some(StatSummary::single(n, v));
+            if let Some(records) = records {
+                records.push(Record {
+                    n,
+                    value: v as u128,
+                });
+            }
+        }
+        Some(s) => {
+            s.sum += v as u64;
+            if v < s.min {
+                s.min = v;
+                s.min_n = n;
+            }
+            if v > s.max {
+                s.max = v;
+                s.max_n = n;
+                if let Some(records) = records {
+                    records.push(Record {
+                        n,
+                        value: v as u128,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn merge_opt(a: Option<StatSummary>, b: Option<StatSummary>) -> Option<StatSummary> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.merge(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A later chunk's records count only where they beat everything before the chunk.
+fn extend_records(into: &mut Vec<Record>, later: Vec<Record>, best_before: Option<u128>) {
+    into.extend(
+        later
+            .into_iter()
+            .filter(|r| best_before.is_none_or(|b| r.value > b)),
+    );
+}

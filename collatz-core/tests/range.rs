@@ -1,0 +1,285 @@
+//! The range engine against the reference data, the per-number functions, and itself under
+//! every thread count and chunk size.
+
+mod common;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use collatz_core::range::{CancelToken, MaxColumn, RangeEngine, RunOptions, Summary, Want};
+use collatz_core::{stats, Error};
+use common::load;
+use num_bigint::BigUint;
+use proptest::prelude::*;
+
+fn opts(threads: usize, chunk: u64) -> RunOptions<'static> {
+    RunOptions {
+        threads: Some(threads),
+        chunk_size: chunk,
+        ..RunOptions::default()
+    }
+}
+
+#[test]
+fn columns_match_the_reference_files() {
+    let engine = RangeEngine::new();
+    let c = engine
+        .columns(1..10_001, Want::ALL, &opts(2, 1000))
+        .unwrap();
+    let tst = c.total_stopping_time.unwrap();
+    let glide = c.stopping_time.unwrap();
+    let odd = c.odd_steps.unwrap();
+    let max = c.max_excursion.unwrap();
+    assert!(matches!(max, MaxColumn::U64(_)));
+    for (file, col) in [("A006577", &tst), ("A102419", &glide), ("A006667", &odd)] {
+        for (n, v) in load(file) {
+            assert_eq!(BigUint::from(col[n as usize - 1]), v, "{file}({n})");
+        }
+    }
+    for (n, v) in load("A025586") {
+        assert_eq!(
+            BigUint::from(max.get(n as usize - 1).unwrap()),
+            v,
+            "A025586({n})"
+        );
+    }
+}
+
+#[test]
+fn summary_of_the_first_million_matches_published_records() {
+    let engine = RangeEngine::new();
+    let s = engine
+        .summary(1..1_000_000, Want::ALL, &opts(2, 1 << 14))
+        .unwrap();
+    assert_eq!(s.count, 999_999);
+    assert_eq!(s.total_stopping_time.unwrap().sum, 131_434_272);
+    assert_eq!(s.histogram.iter().sum::<u64>(), 999_999);
+    let records = |holders: &str, values: &str| -> Vec<(u64, u128)> {
+        load(holders)
+            .iter()
+            .zip(load(values))
+            .map(|((_, n), (_, v))| (n.try_into().unwrap(), v.try_into().unwrap()))
+            .filter(|&(n, _): &(u64, u128)| n < 1_000_000)
+            .collect()
+    };
+    let delay: Vec<(u64, u128)> = s.delay_records.iter().map(|r| (r.n, r.value)).collect();
+    assert_eq!(delay, records("A006877", "A006878"));
+    let path: Vec<(u64, u128)> = s.path_records.iter().map(|r| (r.n, r.value)).collect();
+    assert_eq!(path, records("A006884", "A006885"));
+    let top = s.max_excursion.unwrap();
+    assert_eq!((top.n, top.value), *path.last().unwrap());
+    // glide records: checked against a direct scan with the per-number function
+    let mut best = None;
+    let mut expect = Vec::new();
+    for n in 1..1_000_000u64 {
+        let g = collatz_core::stopping_time(n).unwrap();
+        if best.is_none_or(|b| g > b) {
+            best = Some(g);
+            expect.push((n, g as u128));
+        }
+    }
+    let glide: Vec<(u64, u128)> = s.glide_records.iter().map(|r| (r.n, r.value)).collect();
+    assert_eq!(glide, expect);
+}
+
+#[test]
+fn a_small_memo_changes_speed_not_results() {
+    let big = RangeEngine::new();
+    let small = RangeEngine::with_memo_bytes(1 << 12);
+    for range in [1..200_000u64, 123_456..200_000, 5_000_000..5_050_000] {
+        let a = big
+            .summary(range.clone(), Want::ALL, &opts(2, 4096))
+            .unwrap();
+        let b = small
+            .summary(range.clone(), Want::ALL, &opts(2, 4096))
+            .unwrap();
+        assert_eq!(a, b, "{range:?}");
+        let ca = big
+            .columns(range.clone(), Want::ALL, &opts(2, 4096))
+            .unwrap();
+        let cb = small
+            .columns(range.clone(), Want::ALL, &opts(1, 4096))
+            .unwrap();
+        assert_eq!(ca, cb, "{range:?}");
+    }
+    assert!(small.memo_bytes() <= 1 << 13);
+}
+
+#[test]
+fn values_past_u64_fall_back_exactly() {
+    // 12,327,829,503 is the first n whose maximum exceeds u64: the u128 column takes it
+    let n = 12_327_829_503u64;
+    let engine = RangeEngine::with_memo_bytes(1 << 16);
+    let c = engine
+        .columns(n - 2..n + 3, Want::ALL, &opts(1, 2))
+        .unwrap();
+    let max = c.max_excursion.unwrap();
+    assert!(matches!(max, MaxColumn::U128(_)));
+    for (i, m) in (n - 2..n + 3).enumerate() {
+        let s = stats(m).unwrap();
+        assert_eq!(max.get(i), s.max.as_u128());
+        assert_eq!(
+            c.total_stopping_time.as_ref().unwrap()[i] as u64,
+            s.total_stopping_time
+        );
+    }
+    assert!(max.get(2).unwrap() > u64::MAX as u128);
+    // and near the top of u64, where 3n+1 itself overflows
+    let top = u64::MAX - 100..u64::MAX;
+    let c = engine.columns(top.clone(), Want::ALL, &opts(2, 7)).unwrap();
+    for (i, m) in top.enumerate() {
+        let s = stats(m).unwrap();
+        assert_eq!(
+            c.total_stopping_time.as_ref().unwrap()[i] as u64,
+            s.total_stopping_time
+        );
+        assert_eq!(c.stopping_time.as_ref().unwrap()[i] as u64, s.stopping_time);
+        assert_eq!(c.max_excursion.as_ref().unwrap().get(i), s.max.as_u128());
+    }
+}
+
+#[test]
+fn chunks_cover_the_range_in_order() {
+    let engine = RangeEngine::new();
+    let whole = engine
+        .columns(1000..50_000, Want::ALL, &opts(2, 1 << 16))
+        .unwrap();
+    let mut tst = Vec::new();
+    let mut next = 1000;
+    for chunk in engine
+        .chunks(1000..50_000, Want::ALL, opts(2, 4999))
+        .unwrap()
+    {
+        let chunk = chunk.unwrap();
+        assert_eq!(chunk.start, next);
+        let t = chunk.total_stopping_time.unwrap();
+        assert!(t.len() <= 4999);
+        next += t.len() as u64;
+        tst.extend(t);
+    }
+    assert_eq!(next, 50_000);
+    assert_eq!(Some(tst), whole.total_stopping_time);
+}
+
+#[test]
+fn bad_arguments_are_errors() {
+    let engine = RangeEngine::new();
+    assert_eq!(
+        engine.summary(0..10, Want::ALL, &RunOptions::default()),
+        Err(Error::Zero)
+    );
+    #[allow(clippy::reversed_empty_ranges)] // a reversed range is exactly what is tested
+    let reversed = 10..5;
+    assert!(matches!(
+        engine.columns(reversed, Want::ALL, &RunOptions::default()),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        engine.summary(1..10, Want::ALL, &opts(0, 10)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        engine.summary(1..10, Want::ALL, &opts(1, 0)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(engine.chunks(1..10, Want::ALL, opts(1, 0)).is_err());
+    let empty = engine
+        .summary(5..5, Want::ALL, &RunOptions::default())
+        .unwrap();
+    assert_eq!(empty.count, 0);
+}
+
+#[test]
+fn progress_reaches_the_total() {
+    let engine = RangeEngine::new();
+    let last = AtomicU64::new(0);
+    let calls = AtomicU64::new(0);
+    let cb = |done: u64, total: u64| {
+        assert_eq!(total, 300_000);
+        last.fetch_max(done, Ordering::Relaxed);
+        calls.fetch_add(1, Ordering::Relaxed);
+    };
+    let o = RunOptions {
+        threads: Some(2),
+        chunk_size: 10_000,
+        progress: Some(&cb),
+        cancel: None,
+    };
+    engine.summary(1..300_001, Want::ALL, &o).unwrap();
+    assert_eq!(last.load(Ordering::Relaxed), 300_000);
+    assert!(calls.load(Ordering::Relaxed) >= 30);
+}
+
+#[test]
+fn cancellation_stops_a_huge_range_promptly() {
+    let engine = RangeEngine::new();
+    let token = CancelToken::new();
+    let canceller = token.clone();
+    let cancelled_at = std::sync::Mutex::new(None);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(300));
+            *cancelled_at.lock().unwrap() = Some(Instant::now());
+            canceller.cancel();
+        });
+        let o = RunOptions {
+            threads: Some(2),
+            cancel: Some(token.clone()),
+            ..RunOptions::default()
+        };
+        let result = engine.summary(1..10_000_000_000, Want::ALL, &o);
+        let returned = Instant::now();
+        assert_eq!(result, Err(Error::Cancelled));
+        let lag = returned - cancelled_at.lock().unwrap().unwrap();
+        // generous for a loaded test machine; the benchmark in docs/performance.md measures it
+        assert!(
+            lag < Duration::from_secs(1),
+            "returned {lag:?} after the cancel"
+        );
+    });
+    // the engine is still usable, and its memo still right
+    let s = engine
+        .summary(1..1_000_000, Want::ALL, &opts(2, 1 << 16))
+        .unwrap();
+    assert_eq!(s.total_stopping_time.unwrap().sum, 131_434_272);
+}
+
+fn summary_with(range: std::ops::Range<u64>, threads: usize, chunk: u64, fresh: bool) -> Summary {
+    let engine = if fresh {
+        RangeEngine::with_memo_bytes(1 << 14)
+    } else {
+        RangeEngine::new()
+    };
+    engine
+        .summary(range, Want::ALL, &opts(threads, chunk))
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn summaries_do_not_depend_on_threads_or_chunks(
+        a in prop_oneof![Just(1u64), 1u64..100_000, 1u64..1u64 << 40],
+        len in 1u64..20_000,
+        chunk_pow in 0u32..=20,
+        small_memo in any::<bool>(),
+    ) {
+        let range = a..a + len;
+        let chunk = 1u64 << chunk_pow;
+        let base = summary_with(range.clone(), 1, 1 << 20, false);
+        for threads in [1, 2, 8] {
+            let s = summary_with(range.clone(), threads, chunk, small_memo);
+            prop_assert_eq!(&s, &base);
+        }
+        // and the columns agree with the per-number functions
+        let c = RangeEngine::new().columns(range.clone(), Want::ALL, &opts(2, chunk)).unwrap();
+        for (i, n) in range.clone().step_by(97).enumerate().map(|(i, n)| (i * 97, n)) {
+            let s = stats(n).unwrap();
+            prop_assert_eq!(c.total_stopping_time.as_ref().unwrap()[i] as u64, s.total_stopping_time);
+            prop_assert_eq!(c.stopping_time.as_ref().unwrap()[i] as u64, s.stopping_time);
+            prop_assert_eq!(c.odd_steps.as_ref().unwrap()[i] as u64, s.odd_steps);
+            prop_assert_eq!(c.max_excursion.as_ref().unwrap().get(i), s.max.as_u128());
+        }
+    }
+}
