@@ -15,10 +15,12 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use collatz_core::range::{Progress, RangeEngine, Record, RunOptions, Summary, Want};
 use collatz_core::{
     parse_integer, parse_value, shortcut_trajectory, stats_with_limits, trajectory, tree_levels,
     Limits, Map, MapRun, Outcome, Stats,
 };
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value as Json};
 
 #[derive(Parser)]
@@ -58,6 +60,28 @@ enum Command {
         /// Use the shortcut map T(n) = (3n+1)/2 for odd n.
         #[arg(long)]
         shortcut: bool,
+    },
+    /// Analyse every start value in [A, B): sums, extremes, records, histogram.
+    Range {
+        /// First start value (digits, 2^40, 1e9, ...).
+        a: String,
+        /// One past the last start value.
+        b: String,
+        /// Worker threads [default: one per core].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Include the delay, path and glide records.
+        #[arg(long)]
+        records: bool,
+        /// Include the histogram of total stopping times.
+        #[arg(long)]
+        histogram: bool,
+        /// Start values per chunk of parallel work.
+        #[arg(long, default_value_t = 1 << 16)]
+        chunk: u64,
     },
     /// Print the levels of the predecessor tree under 1 down to depth D.
     Tree {
@@ -183,6 +207,41 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
                 writeln!(out, "{v}")?;
             }
             Ok(())
+        }
+        Command::Range {
+            a,
+            b,
+            threads,
+            json,
+            records,
+            histogram,
+            chunk,
+        } => {
+            let a = parse_u64(&a)?;
+            let b = parse_u64(&b)?;
+            let bar = progress_bar(b.saturating_sub(a));
+            let update = |done: u64, _total: u64| {
+                if let Some(bar) = &bar {
+                    bar.set_position(done);
+                }
+            };
+            let opts = RunOptions {
+                threads,
+                chunk_size: chunk,
+                progress: bar.is_some().then_some(&update as Progress),
+                cancel: None,
+            };
+            let want = Want {
+                total_stopping_time: true,
+                stopping_time: true,
+                odd_steps: false,
+                max_excursion: true,
+            };
+            let summary = RangeEngine::new().summary(a..b, want, &opts);
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            print_summary(out, &summary?, json, records, histogram)
         }
         Command::Tree {
             depth,
@@ -322,4 +381,118 @@ fn short(v: &impl std::fmt::Display) -> String {
         &s[..s.len() - digits + 20],
         &s[s.len() - 20..]
     )
+}
+
+fn parse_u64(s: &str) -> Result<u64, Failure> {
+    let v = parse_value(s)?;
+    v.as_u64()
+        .ok_or_else(|| Failure::Message(format!("{s} is past 2^64: ranges take u64 start values")))
+}
+
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+fn progress_bar(total: u64) -> Option<ProgressBar> {
+    use std::io::IsTerminal;
+    if total < 50_000_000 || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:40} {percent:>3}% {human_pos}/{human_len} [{elapsed} < {eta}]",
+    ) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn records_json(records: &[Record], value_as_string: bool) -> Json {
+    Json::Array(
+        records
+            .iter()
+            .map(|r| {
+                let value = if value_as_string {
+                    Json::String(r.value.to_string())
+                } else {
+                    json!(r.value as u64)
+                };
+                json!({"n": r.n.to_string(), "value": value})
+            })
+            .collect(),
+    )
+}
+
+fn print_summary(
+    out: &mut impl Write,
+    s: &Summary,
+    json: bool,
+    records: bool,
+    histogram: bool,
+) -> Result<(), Failure> {
+    let tst = s.total_stopping_time;
+    let glide = s.stopping_time;
+    let top = s.max_excursion;
+    if json {
+        let mut obj = json!({
+            "start": s.start.to_string(),
+            "end": s.end.to_string(),
+            "count": s.count,
+            "sum_total_stopping_time": tst.map(|t| t.sum),
+            "mean_total_stopping_time": tst.map(|t| t.mean(s.count)),
+            "max_total_stopping_time": tst.map(|t| t.max),
+            "max_total_stopping_time_n": tst.map(|t| t.max_n.to_string()),
+            "max_stopping_time": glide.map(|g| g.max),
+            "max_stopping_time_n": glide.map(|g| g.max_n.to_string()),
+            "max_excursion": top.map(|r| r.value.to_string()),
+            "max_excursion_n": top.map(|r| r.n.to_string()),
+        });
+        if records {
+            obj["delay_records"] = records_json(&s.delay_records, false);
+            obj["path_records"] = records_json(&s.path_records, true);
+            obj["glide_records"] = records_json(&s.glide_records, false);
+        }
+        if histogram {
+            obj["histogram"] = json!(s.histogram);
+        }
+        writeln!(out, "{obj}")?;
+        return Ok(());
+    }
+    writeln!(out, "range                  [{}, {})", s.start, s.end)?;
+    writeln!(out, "count                  {}", s.count)?;
+    if let Some(t) = tst {
+        writeln!(out, "sum of stopping times  {}", t.sum)?;
+        writeln!(out, "mean                   {:.4}", t.mean(s.count))?;
+        writeln!(
+            out,
+            "longest                {} steps at n = {}",
+            t.max, t.max_n
+        )?;
+    }
+    if let Some(g) = glide {
+        writeln!(
+            out,
+            "longest glide          {} steps at n = {}",
+            g.max, g.max_n
+        )?;
+    }
+    if let Some(r) = top {
+        writeln!(out, "highest excursion      {} at n = {}", r.value, r.n)?;
+    }
+    if records {
+        for (name, list) in [
+            ("delay records (n: steps)", &s.delay_records),
+            ("path records (n: maximum)", &s.path_records),
+            ("glide records (n: glide)", &s.glide_records),
+        ] {
+            writeln!(out, "{name}, {} found:", list.len())?;
+            for r in list {
+                writeln!(out, "  {:>20}  {}", r.n, r.value)?;
+            }
+        }
+    }
+    if histogram {
+        writeln!(out, "histogram (steps: count):")?;
+        for (t, c) in s.histogram.iter().enumerate().filter(|(_, c)| **c > 0) {
+            writeln!(out, "  {t:>5}  {c}")?;
+        }
+    }
+    Ok(())
 }

@@ -61,12 +61,54 @@ pub(crate) struct Out {
     pub max: u128,
 }
 
+/// A result still waiting for its memo entry: the final result is this plus the memo's entries
+/// at `idx` (index 0 holds zeros, so a finished result uses idx = 0). Splitting the memo
+/// lookup off lets a block of start values issue their (cache-missing) lookups together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Pending {
+    pub part: Out,
+    pub idx: u64,
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Out {
+            tst: 0,
+            glide: 0,
+            odd: 0,
+            max: 0,
+        }
+    }
+}
+
+impl Pending {
+    /// Adds the memo's entries at `idx`.
+    #[inline(always)]
+    pub fn finish(&self, memo: &MemoView) -> Out {
+        let i = self.idx as usize;
+        Out {
+            tst: self.part.tst + memo.tst[i] as u32,
+            glide: self.part.glide,
+            odd: self.part.odd + memo.odd.map_or(0, |o| o[i] as u32),
+            max: memo
+                .max
+                .map_or(self.part.max, |m| self.part.max.max(m[i] as u128)),
+        }
+    }
+}
+
 /// Follows n (>= 2) until its value falls below `p` (<= n, and the memo covers [1, p)), with
 /// trailing-zero stripping and Bařina odd runs; the glide is found exactly on the way, the
 /// maximum at the end of each odd run. `None` when a value outgrows u64: the caller falls
 /// back to the arbitrary-precision path.
-#[inline(always)]
+#[cfg(test)]
 pub(crate) fn follow(n: u64, p: u64, memo: &MemoView) -> Option<Out> {
+    follow_pending(n, p).map(|pending| pending.finish(memo))
+}
+
+/// [`follow`] without the final memo lookup.
+#[inline(always)]
+pub(crate) fn follow_pending(n: u64, p: u64) -> Option<Pending> {
     let mut x = n;
     let mut steps: u32 = 0;
     let mut odd: u32 = 0;
@@ -102,12 +144,14 @@ pub(crate) fn follow(n: u64, p: u64, memo: &MemoView) -> Option<Out> {
             mx = peak;
         }
     }
-    let i = x as usize;
-    Some(Out {
-        tst: steps + memo.tst[i] as u32,
-        glide,
-        odd: odd + memo.odd.map_or(0, |o| o[i] as u32),
-        max: memo.max.map_or(mx, |m| mx.max(m[i])) as u128,
+    Some(Pending {
+        part: Out {
+            tst: steps,
+            glide,
+            odd,
+            max: mx as u128,
+        },
+        idx: x,
     })
 }
 

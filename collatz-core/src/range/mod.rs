@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use kernel::{follow, Memo, MemoView, Out};
+use kernel::{follow_pending, Memo, MemoView, Out, Pending};
 pub use summary::{Record, StatSummary, Summary};
 
 /// Which statistics to compute. Leave out what you do not need: each costs time and memory.
@@ -332,7 +332,7 @@ impl RangeEngine {
         // grow the memo up to the start of the range (no output)
         while memo.bound() < range.start.min(target) {
             let p = memo.bound();
-            let end = (2 * p).min(range.start.min(target));
+            let end = wave_end(p, range.start.min(target));
             grow(
                 &mut memo,
                 p..end,
@@ -358,7 +358,7 @@ impl RangeEngine {
                 (end, s)
             } else {
                 // a wave: results land in the memo and in the output
-                let end = (2 * p).min(target);
+                let end = wave_end(p, target);
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let s = grow(&mut memo, p..end, want, &ctl, part, summarize)?;
@@ -369,6 +369,12 @@ impl RangeEngine {
         }
         Ok(summary)
     }
+}
+
+/// The end of the memo wave that starts at p: at 4p/3, so that n/2 and (3n+1)/4 of every n
+/// in the wave are below p, already in the memo, and the wave's chunks are independent.
+fn wave_end(p: u64, limit: u64) -> u64 {
+    (p + (p / 3).max(1)).min(limit)
 }
 
 fn check_range(range: &Range<u64>) -> Result<()> {
@@ -626,21 +632,56 @@ where
     }
 }
 
-/// The exact results for n, from the kernel or, when a value outgrows u64, from the
-/// arbitrary-precision per-number path.
+/// The results for n, less its memo entries (see [`Pending`]), with the residue rules of
+/// PERFORMANCE.md where the memo allows: an even n takes one halving to n/2, an n = 1 (mod 4)
+/// three steps to (3n+1)/4, both below n. Values that outgrow u64 take the exact
+/// arbitrary-precision path.
 #[inline(always)]
-fn compute(n: u64, p: u64, view: &MemoView) -> Result<Out> {
-    if n == 1 {
-        return Ok(Out {
-            tst: 0,
-            glide: 0,
-            odd: 0,
-            max: 1,
+fn compute(n: u64, p: u64) -> Result<Pending> {
+    if n & 1 == 0 {
+        let h = n >> 1;
+        if h < p {
+            return Ok(Pending {
+                part: Out {
+                    tst: 1,
+                    glide: 1,
+                    odd: 0,
+                    max: n as u128,
+                },
+                idx: h,
+            });
+        }
+    } else if n & 3 == 1 && n > 1 {
+        // n = 4k + 1: n -> 12k + 4 -> 6k + 2 -> 3k + 1
+        let q = 3 * (n >> 2) + 1;
+        if q < p {
+            return Ok(Pending {
+                part: Out {
+                    tst: 3,
+                    glide: 3,
+                    odd: 1,
+                    max: 3 * n as u128 + 1,
+                },
+                idx: q,
+            });
+        }
+    } else if n == 1 {
+        return Ok(Pending {
+            part: Out {
+                tst: 0,
+                glide: 0,
+                odd: 0,
+                max: 1,
+            },
+            idx: 0,
         });
     }
-    match follow(n, p.min(n), view) {
-        Some(out) => Ok(out),
-        None => slow(n),
+    match follow_pending(n, p.min(n)) {
+        Some(pending) => Ok(pending),
+        None => Ok(Pending {
+            part: slow(n)?,
+            idx: 0,
+        }),
     }
 }
 
@@ -670,6 +711,9 @@ fn to_u16(v: u32, n: u64) -> Result<u16> {
     })
 }
 
+/// Start values whose memo lookups are issued together.
+const BLOCK: usize = 32;
+
 /// One chunk, sequentially: compute every n, write the memo and output slices, summarise.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
@@ -684,13 +728,26 @@ fn leaf(
     ctl: &Control,
 ) -> Result<Option<Summary>> {
     let mut summary = summarize.then(|| Summary::empty(start));
+    let mut pending = [Pending::default(); BLOCK];
+    let mut finished = [Out::default(); BLOCK];
     let mut i = 0;
     while i < out.len {
-        ctl.check()?;
-        let block_end = (i + 4096).min(out.len);
-        for i in i..block_end {
+        if i % 4096 == 0 {
+            ctl.check()?;
+        }
+        let block = BLOCK.min(out.len - i);
+        // first every kernel walk of the block, then its memo lookups, which miss the cache
+        // independently of each other
+        for (j, slot) in pending[..block].iter_mut().enumerate() {
+            *slot = compute(start + (i + j) as u64, p)?;
+        }
+        // a tight gather loop: all of the block's loads are in flight at once
+        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
+            *fin = slot.finish(view);
+        }
+        for (j, r) in finished[..block].iter().enumerate() {
+            let i = i + j;
             let n = start + i as u64;
-            let r = compute(n, p, view)?;
             if let Some(m) = &mut memo {
                 m.tst[i] = to_u16(r.tst, n)?;
                 if let Some(o) = &mut m.odd {
@@ -721,10 +778,10 @@ fn leaf(
                 None => {}
             }
             if let Some(s) = &mut summary {
-                s.push(n, &r, &want);
+                s.push(n, r, &want);
             }
         }
-        i = block_end;
+        i += block;
     }
     ctl.advance(out.len as u64);
     Ok(summary)
