@@ -51,7 +51,7 @@ pub(crate) struct MemoView<'a> {
 }
 
 /// Everything the kernel learns about one start value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Out {
     pub tst: u32,
     pub glide: u32,
@@ -68,17 +68,6 @@ pub(crate) struct Out {
 pub(crate) struct Pending {
     pub part: Out,
     pub idx: u64,
-}
-
-impl Default for Out {
-    fn default() -> Self {
-        Out {
-            tst: 0,
-            glide: 0,
-            odd: 0,
-            max: 0,
-        }
-    }
 }
 
 impl Pending {
