@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use kernel::{follow_pending, Memo, MemoView, Out, Pending};
+use summary::Acc;
 pub use summary::{Record, StatSummary, Summary};
 
 /// Which statistics to compute. Leave out what you do not need: each costs time and memory.
@@ -352,8 +353,13 @@ impl RangeEngine {
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let view = memo.view();
+                let fast = summarize && part.is_none() && view.odd.is_none() && view.max.is_none();
                 let s = par_run(cur, part, &ctl, &|start, sl| {
-                    leaf(start, sl, p, &view, None, want, summarize, &ctl)
+                    if fast {
+                        leaf_fast(start, sl.len, p, view.tst, &mut [], want, &ctl).map(Some)
+                    } else {
+                        leaf(start, sl, p, &view, None, want, summarize, &ctl)
+                    }
                 })?;
                 (end, s)
             } else {
@@ -447,8 +453,14 @@ fn grow(
             odd: odd_w,
             max: max_w,
         };
+        let fast = out.is_none() && view.odd.is_none() && view.max.is_none();
         par_run_memo(p, out, memo_out, ctl, &|start, sl, mw| {
-            leaf(start, sl, p, &view, Some(mw), want, summarize, ctl)
+            if fast {
+                let s = leaf_fast(start, sl.len, p, view.tst, mw.tst, want, ctl)?;
+                Ok(summarize.then_some(s))
+            } else {
+                leaf(start, sl, p, &view, Some(mw), want, summarize, ctl)
+            }
         })
     };
     if result.is_err() {
@@ -509,6 +521,11 @@ fn split_opt<T>(s: Option<&mut [T]>, mid: usize) -> (Option<&mut [T]>, Option<&m
 }
 
 impl<'a> Slices<'a> {
+    /// Whether no column is requested.
+    fn is_none(&self) -> bool {
+        self.tst.is_none() && self.glide.is_none() && self.odd.is_none() && self.max.is_none()
+    }
+
     fn none(len: usize) -> Self {
         Slices {
             len,
@@ -711,6 +728,60 @@ fn to_u16(v: u32, n: u64) -> Result<u16> {
     })
 }
 
+/// The hot path, for summaries from a memo of step counts only: total stopping time, glide
+/// and the maximum are accumulated for every n (the kernel yields all three anyway), and the
+/// memo entries of a wave are written when `memo_out` is not empty.
+#[inline(never)]
+fn leaf_fast(
+    start: u64,
+    len: usize,
+    p: u64,
+    memo: &[u16],
+    memo_out: &mut [u16],
+    want: Want,
+    ctl: &Control,
+) -> Result<Summary> {
+    let mut acc = Acc::new(start);
+    let mut idx = [0u64; BLOCK];
+    let mut tst = [0u32; BLOCK];
+    let mut glide = [0u32; BLOCK];
+    let mut max = [0u128; BLOCK];
+    let write = !memo_out.is_empty();
+    let mut i = 0;
+    while i < len {
+        if i % 4096 == 0 {
+            ctl.check()?;
+        }
+        let block = BLOCK.min(len - i);
+        for j in 0..block {
+            let r = compute(start + (i + j) as u64, p)?;
+            idx[j] = r.idx;
+            tst[j] = r.part.tst;
+            glide[j] = r.part.glide;
+            max[j] = r.part.max;
+        }
+        // the block's memo lookups, all in flight at once
+        let mut top = 0;
+        for j in 0..block {
+            tst[j] += memo[idx[j] as usize] as u32;
+            top = top.max(tst[j]);
+        }
+        let base = start + i as u64;
+        to_u16(top, base)?;
+        if write {
+            for j in 0..block {
+                memo_out[i + j] = tst[j] as u16;
+            }
+        }
+        for j in 0..block {
+            acc.push3(base + j as u64, tst[j], glide[j], max[j]);
+        }
+        i += block;
+    }
+    ctl.advance(len as u64);
+    Ok(acc.finish(len as u64, &want))
+}
+
 /// Start values whose memo lookups are issued together.
 const BLOCK: usize = 32;
 
@@ -727,7 +798,7 @@ fn leaf(
     summarize: bool,
     ctl: &Control,
 ) -> Result<Option<Summary>> {
-    let mut summary = summarize.then(|| Summary::empty(start));
+    let mut summary = summarize.then(|| Acc::new(start));
     let mut pending = [Pending::default(); BLOCK];
     let mut finished = [Out::default(); BLOCK];
     let mut i = 0;
@@ -784,7 +855,7 @@ fn leaf(
         i += block;
     }
     ctl.advance(out.len as u64);
-    Ok(summary)
+    Ok(summary.map(|s| s.finish(out.len as u64, &want)))
 }
 
 /// Iterator returned by [`RangeEngine::chunks`].

@@ -31,16 +31,6 @@ pub struct StatSummary {
 }
 
 impl StatSummary {
-    fn single(n: u64, v: u32) -> Self {
-        StatSummary {
-            sum: v as u64,
-            min: v,
-            min_n: n,
-            max: v,
-            max_n: n,
-        }
-    }
-
     /// Mean over `count` values.
     pub fn mean(&self, count: u64) -> f64 {
         if count == 0 {
@@ -117,45 +107,6 @@ impl Summary {
         }
     }
 
-    /// Adds start value `n` (the next after `end`).
-    #[inline]
-    pub(crate) fn push(&mut self, n: u64, out: &Out, want: &Want) {
-        self.count += 1;
-        self.end = n + 1;
-        if want.total_stopping_time {
-            stat_push(
-                &mut self.total_stopping_time,
-                Some(&mut self.delay_records),
-                n,
-                out.tst,
-            );
-            let t = out.tst as usize;
-            if t >= self.histogram.len() {
-                self.histogram.resize(t + 1, 0);
-            }
-            self.histogram[t] += 1;
-        }
-        if want.stopping_time {
-            stat_push(
-                &mut self.stopping_time,
-                Some(&mut self.glide_records),
-                n,
-                out.glide,
-            );
-        }
-        if want.odd_steps {
-            stat_push(&mut self.odd_steps, None, n, out.odd);
-        }
-        if want.max_excursion {
-            let m = out.max;
-            if self.max_excursion.is_none_or(|r| m > r.value) {
-                let r = Record { n, value: m };
-                self.max_excursion = Some(r);
-                self.path_records.push(r);
-            }
-        }
-    }
-
     /// Appends the summary of the start values that follow this one's.
     pub(crate) fn merge(mut self, later: Summary) -> Summary {
         if later.count == 0 {
@@ -190,34 +141,180 @@ impl Summary {
     }
 }
 
-#[inline]
-fn stat_push(stat: &mut Option<StatSummary>, records: Option<&mut Vec<Record>>, n: u64, v: u32) {
-    match stat {
-        None => {
-            *stat = Some(StatSummary::single(n, v));
-            if let Some(records) = records {
-                records.push(Record {
+/// The hot accumulator of one chunk: plain fields, no `Option`s, turned into a [`Summary`]
+/// when the chunk is done.
+pub(crate) struct Acc {
+    start: u64,
+    count: u64,
+    tst: Stat,
+    glide: Stat,
+    odd: Stat,
+    max: u128,
+    max_n: u64,
+    histogram: Vec<u64>,
+    delay_records: Vec<Record>,
+    path_records: Vec<Record>,
+    glide_records: Vec<Record>,
+}
+
+#[derive(Clone, Copy)]
+struct Stat {
+    sum: u64,
+    min: u32,
+    min_n: u64,
+    /// -1 before the first value, so that the first value is a record
+    max: i64,
+    max_n: u64,
+}
+
+impl Stat {
+    const EMPTY: Stat = Stat {
+        sum: 0,
+        min: u32::MAX,
+        min_n: 0,
+        max: -1,
+        max_n: 0,
+    };
+
+    /// Adds v for n; true when it is a new maximum (a record).
+    #[inline(always)]
+    fn add(&mut self, n: u64, v: u32) -> bool {
+        self.sum += v as u64;
+        if v < self.min {
+            self.min = v;
+            self.min_n = n;
+        }
+        if v as i64 > self.max {
+            self.max = v as i64;
+            self.max_n = n;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn finish(&self) -> StatSummary {
+        StatSummary {
+            sum: self.sum,
+            min: self.min,
+            min_n: self.min_n,
+            max: self.max.max(0) as u32,
+            max_n: self.max_n,
+        }
+    }
+}
+
+impl Acc {
+    pub(crate) fn new(start: u64) -> Self {
+        Acc {
+            start,
+            count: 0,
+            tst: Stat::EMPTY,
+            glide: Stat::EMPTY,
+            odd: Stat::EMPTY,
+            max: 0,
+            max_n: 0,
+            histogram: vec![0; 512],
+            delay_records: Vec::new(),
+            path_records: Vec::new(),
+            glide_records: Vec::new(),
+        }
+    }
+
+    /// Adds start value `n` (the one after the last added).
+    #[inline(always)]
+    pub(crate) fn push(&mut self, n: u64, out: &Out, want: &Want) {
+        if want.total_stopping_time {
+            if self.tst.add(n, out.tst) {
+                self.delay_records.push(Record {
                     n,
-                    value: v as u128,
+                    value: out.tst as u128,
                 });
             }
+            let t = out.tst as usize;
+            if t >= self.histogram.len() {
+                self.histogram.resize(t + 1, 0);
+            }
+            self.histogram[t] += 1;
         }
-        Some(s) => {
-            s.sum += v as u64;
-            if v < s.min {
-                s.min = v;
-                s.min_n = n;
-            }
-            if v > s.max {
-                s.max = v;
-                s.max_n = n;
-                if let Some(records) = records {
-                    records.push(Record {
-                        n,
-                        value: v as u128,
-                    });
-                }
-            }
+        if want.stopping_time && self.glide.add(n, out.glide) {
+            self.glide_records.push(Record {
+                n,
+                value: out.glide as u128,
+            });
+        }
+        if want.odd_steps {
+            self.odd.add(n, out.odd);
+        }
+        if want.max_excursion && out.max > self.max {
+            self.max = out.max;
+            self.max_n = n;
+            self.path_records.push(Record { n, value: out.max });
+        }
+    }
+
+    /// [`Acc::push`] of total stopping time, glide and maximum, unconditionally (the fast
+    /// path; `finish` drops what was not wanted).
+    #[inline(always)]
+    pub(crate) fn push3(&mut self, n: u64, tst: u32, glide: u32, max: u128) {
+        if self.tst.add(n, tst) {
+            self.delay_records.push(Record {
+                n,
+                value: tst as u128,
+            });
+        }
+        let t = tst as usize;
+        if t >= self.histogram.len() {
+            self.histogram.resize(t + 1, 0);
+        }
+        self.histogram[t] += 1;
+        if self.glide.add(n, glide) {
+            self.glide_records.push(Record {
+                n,
+                value: glide as u128,
+            });
+        }
+        if max > self.max {
+            self.max = max;
+            self.max_n = n;
+            self.path_records.push(Record { n, value: max });
+        }
+    }
+
+    /// The summary of the `count` start values added.
+    pub(crate) fn finish(mut self, count: u64, want: &Want) -> Summary {
+        self.count = count;
+        if !want.total_stopping_time {
+            self.delay_records.clear();
+            self.histogram.clear();
+        }
+        if !want.stopping_time {
+            self.glide_records.clear();
+        }
+        if !want.max_excursion {
+            self.path_records.clear();
+        }
+        let some = |w: bool, s: &Stat| (w && count > 0).then(|| s.finish());
+        if let Some(last) = self.histogram.iter().rposition(|&c| c > 0) {
+            self.histogram.truncate(last + 1);
+        } else {
+            self.histogram.clear();
+        }
+        Summary {
+            start: self.start,
+            end: self.start + count,
+            count,
+            total_stopping_time: some(want.total_stopping_time, &self.tst),
+            stopping_time: some(want.stopping_time, &self.glide),
+            odd_steps: some(want.odd_steps, &self.odd),
+            max_excursion: (want.max_excursion && count > 0).then_some(Record {
+                n: self.max_n,
+                value: self.max,
+            }),
+            histogram: self.histogram,
+            delay_records: self.delay_records,
+            path_records: self.path_records,
+            glide_records: self.glide_records,
         }
     }
 }
