@@ -83,6 +83,19 @@ enum Command {
         #[arg(long, default_value_t = 1 << 16)]
         chunk: u64,
     },
+    /// Verify that every start value in [A, B) reaches 1, given all smaller values do.
+    Verify {
+        /// First start value (digits, 2^40, 1e9, ...).
+        a: String,
+        /// One past the last start value.
+        b: String,
+        /// Worker threads [default: one per core].
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the levels of the predecessor tree under 1 down to depth D.
     Tree {
         /// Deepest level to print.
@@ -242,6 +255,69 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
                 bar.finish_and_clear();
             }
             print_summary(out, &summary?, json, records, histogram)
+        }
+        Command::Verify {
+            a,
+            b,
+            threads,
+            json,
+        } => {
+            let a = parse_u64(&a)?;
+            let b = parse_u64(&b)?;
+            let bar = progress_bar(b.saturating_sub(a));
+            let update = |done: u64, _total: u64| {
+                if let Some(bar) = &bar {
+                    bar.set_position(done);
+                }
+            };
+            let opts = RunOptions {
+                threads,
+                chunk_size: 1 << 26,
+                progress: bar.is_some().then_some(&update as Progress),
+                cancel: None,
+            };
+            let clock = std::time::Instant::now();
+            let v = RangeEngine::new().verify(a..b, &opts);
+            let secs = clock.elapsed().as_secs_f64();
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            let v = v?;
+            let rate = v.verified as f64 / secs.max(1e-9);
+            if json {
+                let obj = json!({
+                    "start": v.start.to_string(),
+                    "end": v.end.to_string(),
+                    "verified": v.verified,
+                    "followed": v.followed,
+                    "max_value": v.max_value.to_string(),
+                    "max_value_n": v.max_value_n.to_string(),
+                    "seconds": secs,
+                    "rate_per_second": rate,
+                });
+                writeln!(out, "{obj}")?;
+            } else {
+                writeln!(
+                    out,
+                    "verified               {} start values in [{}, {})",
+                    v.verified, v.start, v.end
+                )?;
+                writeln!(
+                    out,
+                    "followed               {} (the rest removed by the sieves)",
+                    v.followed
+                )?;
+                writeln!(
+                    out,
+                    "highest value met      {} (from n = {})",
+                    v.max_value, v.max_value_n
+                )?;
+                writeln!(
+                    out,
+                    "time                   {secs:.3} s, {rate:.3e} numbers/s"
+                )?;
+            }
+            Ok(())
         }
         Command::Tree {
             depth,

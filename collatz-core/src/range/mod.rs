@@ -13,6 +13,7 @@
 
 mod kernel;
 mod summary;
+mod verify;
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -22,6 +23,7 @@ use crate::error::{Error, Result};
 use kernel::{follow_pending, Memo, MemoView, Out, Pending};
 use summary::Acc;
 pub use summary::{Record, StatSummary, Summary};
+pub use verify::{Verification, SIEVE_BITS};
 
 /// Which statistics to compute. Leave out what you do not need: each costs time and memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -246,6 +248,29 @@ impl RangeEngine {
         let exact_max = want.max_excursion && range.start > 1;
         let s = self.run(range, want, exact_max, true, Slices::none(len), opts)?;
         Ok(s.unwrap_or_else(|| Summary::empty(start)))
+    }
+
+    /// Shows that every n in `range` reaches 1, given that every smaller value does: each n
+    /// is shown to fall below itself, most of them by a residue sieve, the rest by following
+    /// them (see the module `verify` notes in docs/performance.md).
+    ///
+    /// ```
+    /// use collatz_core::range::{RangeEngine, RunOptions};
+    /// let v = RangeEngine::new().verify(1 << 40..(1 << 40) + (1 << 22), &RunOptions::default())?;
+    /// assert_eq!(v.verified, 1 << 22);
+    /// assert!(v.followed < v.verified / 20);
+    /// # Ok::<(), collatz_core::Error>(())
+    /// ```
+    pub fn verify(&self, range: Range<u64>, opts: &RunOptions) -> Result<Verification> {
+        match opts.threads {
+            Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
+            Some(t) => rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?
+                .install(|| verify::verify(range, opts)),
+            None => verify::verify(range, opts),
+        }
     }
 
     /// Column results in chunks of `opts.chunk_size` start values, computed one chunk at a time
