@@ -209,6 +209,15 @@ impl PartialEq<u64> for Value {
     }
 }
 
+impl PartialOrd<u64> for Value {
+    fn partial_cmp(&self, other: &u64) -> Option<Ordering> {
+        Some(match self.as_u64() {
+            Some(v) => v.cmp(other),
+            None => Ordering::Greater,
+        })
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {

@@ -72,7 +72,7 @@ fn survivors(q_min: u64) -> Vec<Survivor> {
         let (mut cmax, mut jmax, mut dmax) = (0u32, 0u32, r);
         for j in 1..=k {
             if x & 1 == 1 {
-                x = (3 * x + 1) / 2;
+                x = (3 * x + 1) >> 1;
                 c += 1;
             } else {
                 x /= 2;
