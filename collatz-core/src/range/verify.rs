@@ -377,7 +377,7 @@ mod tests {
         for n in [3u64, 7, 27, 255, 703, 1 << 40 | 27] {
             let mut best = Value::from(n);
             for v in crate::trajectory(n).unwrap() {
-                if v < Value::from(n) {
+                if v < n {
                     break;
                 }
                 best = best.max(v);
