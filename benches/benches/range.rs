@@ -67,23 +67,29 @@ fn summaries(c: &mut Criterion) {
 }
 
 fn columns(c: &mut Criterion) {
-    let mut g = c.benchmark_group("range_columns_1e7_one_thread");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(N - 1));
     let want = Want {
         total_stopping_time: true,
         max_excursion: true,
         ..Want::default()
     };
-    g.bench_function("total_stopping_time+max_excursion", |b| {
-        b.iter(|| {
-            let c = RangeEngine::new()
-                .columns(1..N, want, &one_thread())
-                .unwrap();
-            black_box(c.total_stopping_time.map(|v| v.len()))
-        })
-    });
-    g.finish();
+    let sizes = [
+        ("range_columns_1e7_one_thread", N),
+        ("range_columns_1e8_one_thread", 100_000_000),
+    ];
+    for (name, n) in sizes {
+        let mut g = c.benchmark_group(name);
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(n - 1));
+        g.bench_function("total_stopping_time+max_excursion", |b| {
+            b.iter(|| {
+                let c = RangeEngine::new()
+                    .columns(1..n, want, &one_thread())
+                    .unwrap();
+                black_box(c.total_stopping_time.map(|v| v.len()))
+            })
+        });
+        g.finish();
+    }
 }
 
 fn verify(c: &mut Criterion) {

@@ -245,3 +245,82 @@ fn bad_arguments_give_one_line_and_a_non_zero_exit() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn range_reports_sums_and_published_records() {
+    let j = json(&["range", "1", "1e6", "--records", "--json", "--threads", "2"]);
+    assert_eq!(j["count"], 999_999);
+    assert_eq!(j["sum_total_stopping_time"], 131_434_272u64);
+    assert_eq!(j["max_total_stopping_time"], 524);
+    assert_eq!(j["max_total_stopping_time_n"], "837799");
+    let as_pairs = |key: &str| -> Vec<(String, String)> {
+        j[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v = &r["value"];
+                let v = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
+                (r["n"].as_str().unwrap().to_string(), v)
+            })
+            .collect()
+    };
+    let reference = |holders: &str, values: &str| -> Vec<(String, String)> {
+        load(holders)
+            .into_iter()
+            .zip(load(values))
+            .map(|((_, n), (_, v))| (n.to_string(), v.to_string()))
+            .filter(|(n, _)| n.parse::<u64>().unwrap() < 1_000_000)
+            .collect()
+    };
+    assert_eq!(as_pairs("delay_records"), reference("A006877", "A006878"));
+    let path = reference("A006884", "A006885");
+    assert_eq!(as_pairs("path_records"), path);
+    let (top_n, top) = path.last().unwrap();
+    assert_eq!(j["max_excursion"], top.as_str());
+    assert_eq!(j["max_excursion_n"], top_n.as_str());
+    // one thread, other chunks: the same object
+    let k = json(&[
+        "range",
+        "1",
+        "1e6",
+        "--records",
+        "--json",
+        "--threads",
+        "1",
+        "--chunk",
+        "777",
+    ]);
+    assert_eq!(j, k);
+    // the histogram counts every n once
+    let h = json(&["range", "1000", "2000", "--histogram", "--json"]);
+    let total: u64 = h["histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 1000);
+}
+
+#[test]
+fn verify_counts_every_value() {
+    let j = json(&["verify", "1", "1e5", "--json"]);
+    assert_eq!(j["verified"], 99_999);
+    let j = json(&["verify", "2^40", "2^40+2^20", "--json", "--threads", "2"]);
+    assert_eq!(j["verified"], 1 << 20);
+    assert!(j["followed"].as_u64().unwrap() < (1 << 20) / 50);
+    for bad in [
+        &["verify", "0", "10"][..],
+        &["range", "10", "5"],
+        &["range", "1", "2^70"],
+    ] {
+        let out = run(bad);
+        assert!(!out.status.success(), "{bad:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{bad:?}: {err}");
+    }
+}
