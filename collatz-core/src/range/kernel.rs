@@ -68,6 +68,9 @@ pub(crate) struct Out {
 pub(crate) struct Pending {
     pub part: Out,
     pub idx: u64,
+    /// Non-zero when `part.max` is not known: an upper bound of the C-values met before the
+    /// value reached `idx` (see [`drop_pending`]); `part.max` is then 0.
+    pub bound: u128,
 }
 
 impl Pending {
@@ -141,6 +144,105 @@ pub(crate) fn follow_pending(n: u64, p: u64) -> Option<Pending> {
             max: mx as u128,
         },
         idx: x,
+        bound: 0,
+    })
+}
+
+/// Bits of the residue table for n = 3 (mod 4).
+const DROP_BITS: u32 = 16;
+
+/// What the first `DROP_BITS` T-steps do to every n = q 2^K + r of one residue class
+/// r = 3 (mod 4), for q >= `q_min`: the first drop below n is at T-step `j`, after `c` odd
+/// steps, to T^j(n) = 3^c q 2^(K-j) + d; every T-value before it is at most
+/// 3^cmax q 2^(K-jmax) + dmax. `j` = 0: the class does not surely drop within K steps.
+#[derive(Debug, Clone, Copy, Default)]
+struct DropEntry {
+    j: u8,
+    c: u8,
+    cmax: u8,
+    jmax: u8,
+    q_min: u32,
+    d: u32,
+    dmax: u32,
+}
+
+fn drop_table() -> &'static [DropEntry] {
+    static TABLE: std::sync::OnceLock<Vec<DropEntry>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let k = DROP_BITS;
+        (0..1u64 << (k - 2))
+            .map(|i| {
+                let r = i << 2 | 3;
+                let (mut x, mut c) = (r, 0u32);
+                let (mut cmax, mut jmax, mut dmax) = (0u32, 0u32, r);
+                // q must exceed each of these for the class to behave as its residue says
+                let mut q_min: u128 = 0;
+                for j in 1..=k {
+                    if x & 1 == 1 {
+                        x = (3 * x + 1) >> 1;
+                        c += 1;
+                    } else {
+                        x >>= 1;
+                    }
+                    let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
+                    let scale = 1u128 << (k - j);
+                    if three_c < two_j {
+                        // drop at j: q scale (2^j - 3^c) > T^j(r) - r
+                        let need =
+                            (x as u128).saturating_sub(r as u128) / (scale * (two_j - three_c)) + 1;
+                        q_min = q_min.max(need);
+                        return DropEntry {
+                            j: j as u8,
+                            c: c as u8,
+                            cmax: cmax as u8,
+                            jmax: jmax as u8,
+                            q_min: u32::try_from(q_min).unwrap_or(u32::MAX),
+                            d: x as u32,
+                            dmax: dmax as u32,
+                        };
+                    }
+                    // no drop at j: q scale (3^c - 2^j) + T^j(r) >= r
+                    let need = (r as u128)
+                        .saturating_sub(x as u128)
+                        .div_ceil(scale * (three_c - two_j));
+                    q_min = q_min.max(need);
+                    if three_c << jmax > 3u128.pow(cmax) << j {
+                        cmax = c;
+                        jmax = j;
+                    }
+                    dmax = dmax.max(x);
+                }
+                DropEntry::default()
+            })
+            .collect()
+    })
+}
+
+/// For n = 3 (mod 4): the table's answer, if the residue class drops within K steps for this
+/// q and lands below `p`. The maximum before the drop is left as a bound (2 * the T-bound).
+#[inline(always)]
+pub(crate) fn drop_pending(n: u64, p: u64) -> Option<Pending> {
+    let e = drop_table()[((n & ((1 << DROP_BITS) - 1)) >> 2) as usize];
+    let q = n >> DROP_BITS;
+    if e.j == 0 || q < e.q_min as u64 {
+        return None;
+    }
+    let k = DROP_BITS;
+    let x = ((q as u128) << (k - e.j as u32)) * POW3[e.c as usize] + e.d as u128;
+    if x >= p as u128 {
+        return None;
+    }
+    let bound_t = ((q as u128) << (k - e.jmax as u32)) * POW3[e.cmax as usize] + e.dmax as u128;
+    let steps = e.j as u32 + e.c as u32;
+    Some(Pending {
+        part: Out {
+            tst: steps,
+            glide: steps,
+            odd: e.c as u32,
+            max: 0,
+        },
+        idx: x as u64,
+        bound: 2 * bound_t,
     })
 }
 
@@ -174,6 +276,30 @@ mod tests {
                 assert_eq!(out.max, s.max.as_u128().unwrap(), "n={n} p={p}");
             }
         }
+    }
+
+    #[test]
+    fn the_drop_table_agrees_with_following() {
+        let memo = memo_upto(1 << 17);
+        let view = memo.view();
+        let mut used = 0;
+        for n in (3u64..1 << 18).step_by(4) {
+            let p = n.min(1 << 17);
+            let Some(d) = drop_pending(n, p) else {
+                continue;
+            };
+            used += 1;
+            let exact = follow_pending(n, p.min(n)).unwrap();
+            let s = stats(n).unwrap();
+            assert_eq!(d.finish(&view).tst as u64, s.total_stopping_time, "n={n}");
+            assert_eq!(d.part.glide as u64, s.stopping_time, "n={n}");
+            assert_eq!(d.finish(&view).odd as u64, s.odd_steps, "n={n}");
+            // the bound covers the exact maximum before the drop
+            let pre = follow_pending(n, n).unwrap().part.max;
+            assert!(d.bound >= pre, "n={n}: bound {} < {pre}", d.bound);
+            assert!(exact.part.max >= pre);
+        }
+        assert!(used > 20_000, "{used}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use kernel::{follow_pending, Memo, MemoView, Out, Pending};
+use kernel::{drop_pending, follow_pending, Memo, MemoView, Out, Pending};
 use summary::Acc;
 pub use summary::{Record, StatSummary, Summary};
 pub use verify::{Verification, SIEVE_BITS};
@@ -378,10 +378,9 @@ impl RangeEngine {
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let view = memo.view();
-                let fast = summarize && part.is_none() && view.odd.is_none() && view.max.is_none();
                 let s = par_run(cur, part, &ctl, &|start, sl| {
-                    if fast {
-                        leaf_fast(start, sl.len, p, view.tst, &mut [], want, &ctl).map(Some)
+                    if dense_ok(start, sl.len, p, &view, want) {
+                        leaf_dense(start, sl, p, &view, None, summarize, want, &ctl)
                     } else {
                         leaf(start, sl, p, &view, None, want, summarize, &ctl)
                     }
@@ -405,7 +404,7 @@ impl RangeEngine {
 /// The end of the memo wave that starts at p: at 4p/3, so that n/2 and (3n+1)/4 of every n
 /// in the wave are below p, already in the memo, and the wave's chunks are independent.
 fn wave_end(p: u64, limit: u64) -> u64 {
-    (p + (p / 3).max(1)).min(limit)
+    (p + (p / 20).max(1)).min(limit)
 }
 
 fn check_range(range: &Range<u64>) -> Result<()> {
@@ -478,11 +477,9 @@ fn grow(
             odd: odd_w,
             max: max_w,
         };
-        let fast = out.is_none() && view.odd.is_none() && view.max.is_none();
         par_run_memo(p, out, memo_out, ctl, &|start, sl, mw| {
-            if fast {
-                let s = leaf_fast(start, sl.len, p, view.tst, mw.tst, want, ctl)?;
-                Ok(summarize.then_some(s))
+            if dense_ok(start, sl.len, p, &view, want) {
+                leaf_dense(start, sl, p, &view, Some(mw), summarize, want, ctl)
             } else {
                 leaf(start, sl, p, &view, Some(mw), want, summarize, ctl)
             }
@@ -546,11 +543,6 @@ fn split_opt<T>(s: Option<&mut [T]>, mid: usize) -> (Option<&mut [T]>, Option<&m
 }
 
 impl<'a> Slices<'a> {
-    /// Whether no column is requested.
-    fn is_none(&self) -> bool {
-        self.tst.is_none() && self.glide.is_none() && self.odd.is_none() && self.max.is_none()
-    }
-
     fn none(len: usize) -> Self {
         Slices {
             len,
@@ -691,6 +683,7 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                     max: n as u128,
                 },
                 idx: h,
+                bound: 0,
             });
         }
     } else if n & 3 == 1 && n > 1 {
@@ -705,6 +698,7 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                     max: 3 * n as u128 + 1,
                 },
                 idx: q,
+                bound: 0,
             });
         }
     } else if n == 1 {
@@ -716,6 +710,7 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                 max: 1,
             },
             idx: 0,
+            bound: 0,
         });
     }
     match follow_pending(n, p.min(n)) {
@@ -723,6 +718,7 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
         None => Ok(Pending {
             part: slow(n)?,
             idx: 0,
+            bound: 0,
         }),
     }
 }
@@ -753,58 +749,198 @@ fn to_u16(v: u32, n: u64) -> Result<u16> {
     })
 }
 
-/// The hot path, for summaries from a memo of step counts only: total stopping time, glide
-/// and the maximum are accumulated for every n (the kernel yields all three anyway), and the
-/// memo entries of a wave are written when `memo_out` is not empty.
+/// Where [`leaf_dense`] writes: the wave's memo entries and the requested columns.
+struct Sink<'s> {
+    /// the largest step count written, checked against u16 at the end
+    top: u32,
+    /// whether anything at all is written
+    any: bool,
+    memo_tst: Option<&'s mut [u16]>,
+    memo_max: Option<&'s mut [u64]>,
+    tst: Option<&'s mut [u16]>,
+    glide: Option<&'s mut [u16]>,
+    max: Option<MaxSlice<'s>>,
+}
+
+impl Sink<'_> {
+    #[inline(always)]
+    fn put(&mut self, i: usize, r: &Out) {
+        self.top = self.top.max(r.tst).max(r.glide);
+        if !self.any {
+            return;
+        }
+        if let Some(t) = &mut self.memo_tst {
+            t[i] = r.tst as u16;
+        }
+        if let Some(m) = &mut self.memo_max {
+            // memo values are far below 12,327,829,503: their maxima fit u64
+            m[i] = r.max as u64;
+        }
+        if let Some(t) = &mut self.tst {
+            t[i] = r.tst as u16;
+        }
+        if let Some(g) = &mut self.glide {
+            g[i] = r.glide as u16;
+        }
+        match &mut self.max {
+            Some(MaxSlice::U64(m)) => m[i] = r.max as u64,
+            Some(MaxSlice::U128(m)) => m[i] = r.max,
+            None => {}
+        }
+    }
+}
+
+/// Whether [`leaf_dense`] can take the chunk: no odd steps anywhere, and the even and
+/// n = 1 (mod 4) rules land inside the memo for every n of the chunk.
+fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
+    let last = start + len as u64 - 1;
+    len > 0
+        && start >= 8
+        && !want.odd_steps
+        && view.odd.is_none()
+        && last / 2 < p
+        && 3 * (last >> 2) + 1 < p
+}
+
+/// The hot path: the chunk's start values class by class. Even n and n = 1 (mod 4) take one
+/// memo lookup each (n/2, (3n+1)/4); n = 3 (mod 4) take the residue table when their class
+/// surely drops within 16 steps (the maximum before the drop is computed only when its
+/// bound could matter), and are followed otherwise. Each class keeps its own summary, merged
+/// by n at the end.
+#[allow(clippy::too_many_arguments)]
 #[inline(never)]
-fn leaf_fast(
+fn leaf_dense(
     start: u64,
-    len: usize,
+    mut out: Slices<'_>,
     p: u64,
-    memo: &[u16],
-    memo_out: &mut [u16],
+    view: &MemoView,
+    mut memo: Option<MemoSlices<'_>>,
+    summarize: bool,
     want: Want,
     ctl: &Control,
-) -> Result<Summary> {
-    let mut acc = Acc::new(start);
-    let mut idx = [0u64; BLOCK];
-    let mut tst = [0u32; BLOCK];
-    let mut glide = [0u32; BLOCK];
-    let mut max = [0u128; BLOCK];
-    let write = !memo_out.is_empty();
-    let mut i = 0;
-    while i < len {
-        if i % 4096 == 0 {
+) -> Result<Option<Summary>> {
+    let len = out.len;
+    let end = start + len as u64;
+    let exact_max = view.max.is_some();
+    let (memo_tst, memo_max) = match memo.take() {
+        Some(m) => (Some(m.tst), m.max),
+        None => (None, None),
+    };
+    let mut sink = Sink {
+        top: 0,
+        any: memo_tst.is_some()
+            || memo_max.is_some()
+            || out.tst.is_some()
+            || out.glide.is_some()
+            || out.max.is_some(),
+        memo_tst,
+        memo_max,
+        tst: out.tst.take(),
+        glide: out.glide.take(),
+        max: out.max.take(),
+    };
+    let mut emit = |i: usize, r: &Out| sink.put(i, r);
+    let mut accs: Vec<Acc> = (0..3).map(|_| Acc::new(start)).collect();
+    let mut counts = [0u64; 3];
+
+    ctl.check()?;
+    // even n: n/2 < p
+    let mut n = start + (start & 1);
+    while n < end {
+        let m = (n >> 1) as usize;
+        let r = Out {
+            tst: view.tst[m] as u32 + 1,
+            glide: 1,
+            odd: 0,
+            max: view.max.map_or(n, |mx| mx[m].max(n)) as u128,
+        };
+        emit((n - start) as usize, &r);
+        if summarize {
+            // without exact maxima the value is n, below the 3(n-1)+1 of the odd n-1: only the
+            // chunk's first n can be a path record
+            let path = if exact_max || n < start + 4 { r.max } else { 0 };
+            accs[0].push3(n, r.tst, r.glide, path);
+        }
+        counts[0] += 1;
+        n += 2;
+    }
+    ctl.check()?;
+    // n = 4k + 1: (3n + 1)/4 = 3k + 1 < p
+    let mut n = start + (5 - start % 4) % 4;
+    while n < end {
+        let q = (3 * (n >> 2) + 1) as usize;
+        let peak = 3 * n as u128 + 1;
+        let r = Out {
+            tst: view.tst[q] as u32 + 3,
+            glide: 3,
+            odd: 0,
+            max: view.max.map_or(peak, |mx| (mx[q] as u128).max(peak)),
+        };
+        emit((n - start) as usize, &r);
+        if summarize {
+            // likewise 3n+1 is at most the 18k+16 met by n-2 = 4k+3 before it drops
+            let path = if exact_max || n < start + 4 { r.max } else { 0 };
+            accs[1].push3(n, r.tst, r.glide, path);
+        }
+        counts[1] += 1;
+        n += 4;
+    }
+    // n = 4k + 3: the residue table or the kernel, a block at a time
+    let first = start + (7 - start % 4) % 4;
+    let mut pending = [Pending::default(); BLOCK];
+    let mut finished = [Out::default(); BLOCK];
+    let mut n0 = first;
+    let mut since_check = 0;
+    while n0 < end {
+        since_check += BLOCK;
+        if since_check >= 1024 {
             ctl.check()?;
+            since_check = 0;
         }
-        let block = BLOCK.min(len - i);
+        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
+        for (j, slot) in pending[..block].iter_mut().enumerate() {
+            let n = n0 + 4 * j as u64;
+            *slot = match drop_pending(n, p) {
+                Some(d) => d,
+                None => compute(n, p)?,
+            };
+        }
+        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
+            *fin = slot.finish(view);
+        }
         for j in 0..block {
-            let r = compute(start + (i + j) as u64, p)?;
-            idx[j] = r.idx;
-            tst[j] = r.part.tst;
-            glide[j] = r.part.glide;
-            max[j] = r.part.max;
-        }
-        // the block's memo lookups, all in flight at once
-        let mut top = 0;
-        for j in 0..block {
-            tst[j] += memo[idx[j] as usize] as u32;
-            top = top.max(tst[j]);
-        }
-        let base = start + i as u64;
-        to_u16(top, base)?;
-        if write {
-            for j in 0..block {
-                memo_out[i + j] = tst[j] as u16;
+            let n = n0 + 4 * j as u64;
+            let mut r = finished[j];
+            let bound = pending[j].bound;
+            if bound > 0 {
+                // the maximum before the drop is unknown: it matters only if it could beat
+                // the memo's maximum of the rest (exact maxima) or this class's best so far
+                let threshold = if exact_max { r.max } else { accs[2].path_max() };
+                if bound > threshold {
+                    r = follow_pending(n, p.min(n))
+                        .map(|pd| pd.finish(view))
+                        .map_or_else(|| slow(n), Ok)?;
+                }
+            }
+            emit((n - start) as usize, &r);
+            if summarize {
+                accs[2].push3(n, r.tst, r.glide, r.max);
             }
         }
-        for j in 0..block {
-            acc.push3(base + j as u64, tst[j], glide[j], max[j]);
-        }
-        i += block;
+        counts[2] += block as u64;
+        n0 += 4 * block as u64;
     }
+    to_u16(sink.top, start)?;
     ctl.advance(len as u64);
-    Ok(acc.finish(len as u64, &want))
+    if !summarize {
+        return Ok(None);
+    }
+    let parts: Vec<Summary> = accs
+        .into_iter()
+        .zip(counts)
+        .map(|(a, c)| a.finish(c, &want))
+        .collect();
+    Ok(Some(summary::merge_interleaved(start, end, parts)))
 }
 
 /// Start values whose memo lookups are issued together.

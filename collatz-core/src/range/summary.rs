@@ -281,6 +281,12 @@ impl Acc {
         }
     }
 
+    /// The largest maximum pushed so far (0 before any).
+    #[inline(always)]
+    pub(crate) fn path_max(&self) -> u128 {
+        self.max
+    }
+
     /// The summary of the `count` start values added.
     pub(crate) fn finish(mut self, count: u64, want: &Want) -> Summary {
         self.count = count;
@@ -317,6 +323,72 @@ impl Acc {
             glide_records: self.glide_records,
         }
     }
+}
+
+/// Combines summaries of interleaved subsets (residue classes) of the same chunk
+/// [start, end), each holding its own class's prefix maxima as records.
+pub(crate) fn merge_interleaved(start: u64, end: u64, parts: Vec<Summary>) -> Summary {
+    let mut out = Summary::empty(start);
+    out.end = end;
+    let pick = |stats: &mut dyn Iterator<Item = StatSummary>| -> Option<StatSummary> {
+        let mut acc: Option<StatSummary> = None;
+        for s in stats {
+            acc = Some(match acc {
+                None => s,
+                Some(a) => StatSummary {
+                    sum: a.sum + s.sum,
+                    min: a.min.min(s.min),
+                    min_n: match s.min.cmp(&a.min) {
+                        std::cmp::Ordering::Less => s.min_n,
+                        std::cmp::Ordering::Equal => a.min_n.min(s.min_n),
+                        std::cmp::Ordering::Greater => a.min_n,
+                    },
+                    max: a.max.max(s.max),
+                    max_n: match s.max.cmp(&a.max) {
+                        std::cmp::Ordering::Greater => s.max_n,
+                        std::cmp::Ordering::Equal => a.max_n.min(s.max_n),
+                        std::cmp::Ordering::Less => a.max_n,
+                    },
+                },
+            });
+        }
+        acc
+    };
+    out.total_stopping_time = pick(&mut parts.iter().filter_map(|p| p.total_stopping_time));
+    out.stopping_time = pick(&mut parts.iter().filter_map(|p| p.stopping_time));
+    out.odd_steps = pick(&mut parts.iter().filter_map(|p| p.odd_steps));
+    for p in &parts {
+        out.count += p.count;
+        if out.histogram.len() < p.histogram.len() {
+            out.histogram.resize(p.histogram.len(), 0);
+        }
+        for (h, c) in out.histogram.iter_mut().zip(&p.histogram) {
+            *h += c;
+        }
+        if let Some(m) = p.max_excursion {
+            out.max_excursion = Some(match out.max_excursion {
+                Some(o) if o.value > m.value || (o.value == m.value && o.n < m.n) => o,
+                _ => m,
+            });
+        }
+    }
+    let interleave = |lists: Vec<&Vec<Record>>| -> Vec<Record> {
+        let mut all: Vec<Record> = lists.into_iter().flatten().copied().collect();
+        all.sort_unstable_by_key(|r| r.n);
+        let mut best: Option<u128> = None;
+        all.retain(|r| {
+            let keep = best.is_none_or(|b| r.value > b);
+            if keep {
+                best = Some(r.value);
+            }
+            keep
+        });
+        all
+    };
+    out.delay_records = interleave(parts.iter().map(|p| &p.delay_records).collect());
+    out.path_records = interleave(parts.iter().map(|p| &p.path_records).collect());
+    out.glide_records = interleave(parts.iter().map(|p| &p.glide_records).collect());
+    out
 }
 
 fn merge_opt(a: Option<StatSummary>, b: Option<StatSummary>) -> Option<StatSummary> {
