@@ -35,6 +35,7 @@ impl Memo {
 
     pub fn view(&self) -> MemoView<'_> {
         MemoView {
+            base: 0,
             tst: &self.tst,
             odd: self.odd.as_deref(),
             max: self.max.as_deref(),
@@ -42,12 +43,29 @@ impl Memo {
     }
 }
 
-/// Read access to a prefix of the memo.
+/// Read access to results for every x in [base, base + len): a prefix of the memo (base 0),
+/// or the columns already computed by a call whose range starts at 1 (base 1).
 #[derive(Clone, Copy)]
 pub(crate) struct MemoView<'a> {
+    pub base: usize,
     pub tst: &'a [u16],
     pub odd: Option<&'a [u16]>,
     pub max: Option<&'a [u64]>,
+}
+
+impl MemoView<'_> {
+    #[inline(always)]
+    pub fn tst_at(&self, x: u64) -> u32 {
+        self.tst[x as usize - self.base] as u32
+    }
+    #[inline(always)]
+    pub fn odd_at(&self, x: u64) -> u32 {
+        self.odd.map_or(0, |o| o[x as usize - self.base] as u32)
+    }
+    #[inline(always)]
+    pub fn max_at(&self, x: u64) -> Option<u64> {
+        self.max.map(|m| m[x as usize - self.base])
+    }
 }
 
 /// Everything the kernel learns about one start value.
@@ -62,7 +80,7 @@ pub(crate) struct Out {
 }
 
 /// A result still waiting for its memo entry: the final result is this plus the memo's entries
-/// at `idx` (index 0 holds zeros, so a finished result uses idx = 0). Splitting the memo
+/// at `idx` (a finished result uses idx = 1, whose entries are 0 steps and maximum 1). Splitting the memo
 /// lookup off lets a block of start values issue their (cache-missing) lookups together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Pending {
@@ -77,14 +95,14 @@ impl Pending {
     /// Adds the memo's entries at `idx`.
     #[inline(always)]
     pub fn finish(&self, memo: &MemoView) -> Out {
-        let i = self.idx as usize;
+        let i = self.idx;
         Out {
-            tst: self.part.tst + memo.tst[i] as u32,
+            tst: self.part.tst + memo.tst_at(i),
             glide: self.part.glide,
-            odd: self.part.odd + memo.odd.map_or(0, |o| o[i] as u32),
+            odd: self.part.odd + memo.odd_at(i),
             max: memo
-                .max
-                .map_or(self.part.max, |m| self.part.max.max(m[i] as u128)),
+                .max_at(i)
+                .map_or(self.part.max, |m| self.part.max.max(m as u128)),
         }
     }
 }

@@ -224,16 +224,17 @@ impl RangeEngine {
                 }
             }),
         };
-        let slices = Slices {
-            len,
-            tst: cols.total_stopping_time.as_deref_mut(),
-            glide: cols.stopping_time.as_deref_mut(),
-            odd: cols.odd_steps.as_deref_mut(),
-            max: cols.max_excursion.as_mut().map(|m| match m {
-                MaxColumn::U64(v) => MaxSlice::U64(v),
-                MaxColumn::U128(v) => MaxSlice::U128(v),
-            }),
-        };
+        if range.start == 1
+            && want.total_stopping_time
+            && !want.odd_steps
+            && range.end <= U64_MAX_EXCURSION_BOUND
+            && opts.chunk_size > 0
+            && opts.threads != Some(0)
+        {
+            self.columns_from_one(range.end, want, &mut cols, opts)?;
+            return Ok(cols);
+        }
+        let slices = column_slices(&mut cols, 0..len);
         self.run(range, want, true, false, slices, opts)?;
         Ok(cols)
     }
@@ -305,22 +306,83 @@ impl RangeEngine {
         slices: Slices<'_>,
         opts: &RunOptions,
     ) -> Result<Option<Summary>> {
-        if opts.chunk_size == 0 {
-            return Err(Error::InvalidArgument(
-                "chunk_size must be at least 1".into(),
-            ));
-        }
-        match opts.threads {
-            Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
-            Some(t) => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(t)
-                    .build()
-                    .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?;
-                pool.install(|| self.run_in_pool(range, want, exact_max, summarize, slices, opts))
+        let ctl = Control {
+            total: range.end - range.start,
+            done: AtomicU64::new(0),
+            opts,
+        };
+        in_pool(opts, || {
+            self.run_in_pool(range, want, exact_max, summarize, slices, &ctl)
+        })
+    }
+
+    /// Columns of [1, b): after the memo's cap, the columns computed so far serve as the memo,
+    /// in waves [P, 1.05 P) that read only below P.
+    fn columns_from_one(
+        &self,
+        end: u64,
+        want: Want,
+        cols: &mut Columns,
+        opts: &RunOptions,
+    ) -> Result<()> {
+        let ctl = Control {
+            total: end - 1,
+            done: AtomicU64::new(0),
+            opts,
+        };
+        in_pool(opts, || {
+            let memo_end = self
+                .memo_cap_entries(want.odd_steps, want.max_excursion)
+                .clamp(2, end);
+            let first = (memo_end - 1) as usize;
+            let slices = column_slices(cols, 0..first);
+            self.run_in_pool(1..memo_end, want, true, false, slices, &ctl)?;
+            let mut cur = memo_end;
+            while cur < end {
+                let wave = wave_end(cur, end);
+                let done = (cur - 1) as usize;
+                let todo = (wave - 1) as usize;
+                let (tst_done, tst_todo) = split_col(&mut cols.total_stopping_time, done, todo);
+                let (max_done, max_todo) = match &mut cols.max_excursion {
+                    Some(MaxColumn::U64(m)) => {
+                        let (a, b) = m.split_at_mut(done);
+                        (Some(&*a), Some(MaxSlice::U64(&mut b[..todo - done])))
+                    }
+                    _ => (None, None),
+                };
+                let (_, glide_todo) = split_col(&mut cols.stopping_time, done, todo);
+                let view = MemoView {
+                    base: 1,
+                    tst: tst_done.unwrap_or(&[]),
+                    odd: None,
+                    max: max_done,
+                };
+                let part = Slices {
+                    len: todo - done,
+                    tst: tst_todo,
+                    glide: glide_todo,
+                    odd: None,
+                    max: max_todo,
+                };
+                par_run(cur, part, &ctl, &|start, sl| {
+                    if dense_ok(start, sl.len, cur, &view, want) {
+                        leaf_dense(start, sl, cur, &view, None, false, want, &ctl)
+                    } else {
+                        leaf(start, sl, cur, &view, None, want, false, &ctl)
+                    }
+                })?;
+                cur = wave;
             }
-            None => self.run_in_pool(range, want, exact_max, summarize, slices, opts),
-        }
+            Ok(())
+        })
+    }
+
+    /// How many entries the memo may hold with the given components.
+    fn memo_cap_entries(&self, odd: bool, max: bool) -> u64 {
+        let memo = self.lock();
+        let odd = odd || memo.odd.is_some();
+        let max = max || memo.max.is_some();
+        (self.memo_bytes_cap / (2 + 2 * odd as usize + 8 * max as usize)) as u64
     }
 
     fn run_in_pool(
@@ -330,7 +392,7 @@ impl RangeEngine {
         exact_max: bool,
         summarize: bool,
         mut slices: Slices<'_>,
-        opts: &RunOptions,
+        ctl: &Control,
     ) -> Result<Option<Summary>> {
         let mut memo = self.lock();
         let need_odd = want.odd_steps;
@@ -350,11 +412,6 @@ impl RangeEngine {
             .end
             .min(cap)
             .min(len.saturating_mul(2).max(MIN_MEMO_TARGET));
-        let ctl = Control {
-            total: range.end - range.start,
-            done: AtomicU64::new(0),
-            opts,
-        };
         // grow the memo up to the start of the range (no output)
         while memo.bound() < range.start.min(target) {
             let p = memo.bound();
@@ -363,7 +420,7 @@ impl RangeEngine {
                 &mut memo,
                 p..end,
                 want,
-                &ctl,
+                ctl,
                 Slices::none((end - p) as usize),
                 false,
             )?;
@@ -378,11 +435,11 @@ impl RangeEngine {
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let view = memo.view();
-                let s = par_run(cur, part, &ctl, &|start, sl| {
+                let s = par_run(cur, part, ctl, &|start, sl| {
                     if dense_ok(start, sl.len, p, &view, want) {
-                        leaf_dense(start, sl, p, &view, None, summarize, want, &ctl)
+                        leaf_dense(start, sl, p, &view, None, summarize, want, ctl)
                     } else {
-                        leaf(start, sl, p, &view, None, want, summarize, &ctl)
+                        leaf(start, sl, p, &view, None, want, summarize, ctl)
                     }
                 })?;
                 (end, s)
@@ -391,7 +448,7 @@ impl RangeEngine {
                 let end = wave_end(p, target);
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
-                let s = grow(&mut memo, p..end, want, &ctl, part, summarize)?;
+                let s = grow(&mut memo, p..end, want, ctl, part, summarize)?;
                 (end, s)
             };
             summary = merge_opt(summary, part);
@@ -405,6 +462,59 @@ impl RangeEngine {
 /// in the wave are below p, already in the memo, and the wave's chunks are independent.
 fn wave_end(p: u64, limit: u64) -> u64 {
     (p + (p / 20).max(1)).min(limit)
+}
+
+/// Runs `f` on a pool of `opts.threads` threads, or on rayon's global pool.
+fn in_pool<T: Send>(opts: &RunOptions, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if opts.chunk_size == 0 {
+        return Err(Error::InvalidArgument(
+            "chunk_size must be at least 1".into(),
+        ));
+    }
+    match opts.threads {
+        Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
+        Some(t) => rayon::ThreadPoolBuilder::new()
+            .num_threads(t)
+            .build()
+            .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?
+            .install(f),
+        None => f(),
+    }
+}
+
+/// Output slices for entries `part` of the columns.
+fn column_slices(cols: &mut Columns, part: Range<usize>) -> Slices<'_> {
+    Slices {
+        len: part.end - part.start,
+        tst: cols
+            .total_stopping_time
+            .as_deref_mut()
+            .map(|v| &mut v[part.clone()]),
+        glide: cols
+            .stopping_time
+            .as_deref_mut()
+            .map(|v| &mut v[part.clone()]),
+        odd: cols.odd_steps.as_deref_mut().map(|v| &mut v[part.clone()]),
+        max: cols.max_excursion.as_mut().map(|m| match m {
+            MaxColumn::U64(v) => MaxSlice::U64(&mut v[part.clone()]),
+            MaxColumn::U128(v) => MaxSlice::U128(&mut v[part.clone()]),
+        }),
+    }
+}
+
+/// Splits a column into what is done (read-only) and the entries [done, todo) to fill.
+fn split_col(
+    col: &mut Option<Vec<u16>>,
+    done: usize,
+    todo: usize,
+) -> (Option<&[u16]>, Option<&mut [u16]>) {
+    match col {
+        Some(v) => {
+            let (a, b) = v.split_at_mut(done);
+            (Some(&*a), Some(&mut b[..todo - done]))
+        }
+        None => (None, None),
+    }
 }
 
 fn check_range(range: &Range<u64>) -> Result<()> {
@@ -468,6 +578,7 @@ fn grow(
             None => (None, None),
         };
         let view = MemoView {
+            base: 0,
             tst: tst_r,
             odd: odd_r,
             max: max_r,
@@ -709,7 +820,7 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                 odd: 0,
                 max: 1,
             },
-            idx: 0,
+            idx: 1,
             bound: 0,
         });
     }
@@ -717,7 +828,7 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
         Some(pending) => Ok(pending),
         None => Ok(Pending {
             part: slow(n)?,
-            idx: 0,
+            idx: 1,
             bound: 0,
         }),
     }
@@ -847,12 +958,12 @@ fn leaf_dense(
     // even n: n/2 < p
     let mut n = start + (start & 1);
     while n < end {
-        let m = (n >> 1) as usize;
+        let m = n >> 1;
         let r = Out {
-            tst: view.tst[m] as u32 + 1,
+            tst: view.tst_at(m) + 1,
             glide: 1,
             odd: 0,
-            max: view.max.map_or(n, |mx| mx[m].max(n)) as u128,
+            max: view.max_at(m).map_or(n, |mx| mx.max(n)) as u128,
         };
         emit((n - start) as usize, &r);
         if summarize {
@@ -868,13 +979,13 @@ fn leaf_dense(
     // n = 4k + 1: (3n + 1)/4 = 3k + 1 < p
     let mut n = start + (5 - start % 4) % 4;
     while n < end {
-        let q = (3 * (n >> 2) + 1) as usize;
+        let q = 3 * (n >> 2) + 1;
         let peak = 3 * n as u128 + 1;
         let r = Out {
-            tst: view.tst[q] as u32 + 3,
+            tst: view.tst_at(q) + 3,
             glide: 3,
             odd: 0,
-            max: view.max.map_or(peak, |mx| (mx[q] as u128).max(peak)),
+            max: view.max_at(q).map_or(peak, |mx| (mx as u128).max(peak)),
         };
         emit((n - start) as usize, &r);
         if summarize {
