@@ -83,6 +83,23 @@ fn summary_of_the_first_million_matches_published_records() {
 }
 
 #[test]
+fn the_summary_hot_path_matches_the_general_path_from_one() {
+    for end in [1_000_000u64, 100, 9, 2] {
+        let mut general = RangeEngine::new()
+            .summary(1..end, Want::ALL, &opts(2, 1 << 12))
+            .unwrap();
+        general.odd_steps = None;
+        for (threads, chunk) in [(1, 1 << 16), (2, 1000), (2, 1)] {
+            let engine = RangeEngine::new();
+            let hot = engine
+                .summary(1..end, RECORDS, &opts(threads, chunk))
+                .unwrap();
+            assert_eq!(hot, general, "end {end}, {threads} threads, chunk {chunk}");
+        }
+    }
+}
+
+#[test]
 fn a_small_memo_changes_speed_not_results() {
     let big = RangeEngine::new();
     let small = RangeEngine::with_memo_bytes(1 << 12);
@@ -245,15 +262,31 @@ fn cancellation_stops_a_huge_range_promptly() {
 }
 
 fn summary_with(range: std::ops::Range<u64>, threads: usize, chunk: u64, fresh: bool) -> Summary {
+    summary_of(range, Want::ALL, threads, chunk, fresh)
+}
+
+fn summary_of(
+    range: std::ops::Range<u64>,
+    want: Want,
+    threads: usize,
+    chunk: u64,
+    fresh: bool,
+) -> Summary {
     let engine = if fresh {
         RangeEngine::with_memo_bytes(1 << 14)
     } else {
         RangeEngine::new()
     };
-    engine
-        .summary(range, Want::ALL, &opts(threads, chunk))
-        .unwrap()
+    engine.summary(range, want, &opts(threads, chunk)).unwrap()
 }
+
+/// The statistics the CLI's `range` asks for: the summary hot path (no odd steps).
+const RECORDS: Want = Want {
+    total_stopping_time: true,
+    stopping_time: true,
+    odd_steps: false,
+    max_excursion: true,
+};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
@@ -271,6 +304,13 @@ proptest! {
         for threads in [1, 2, 8] {
             let s = summary_with(range.clone(), threads, chunk, small_memo);
             prop_assert_eq!(&s, &base);
+        }
+        // the hot path without odd steps agrees with the general one
+        let mut expect = base.clone();
+        expect.odd_steps = None;
+        for threads in [1, 2, 8] {
+            let s = summary_of(range.clone(), RECORDS, threads, chunk, small_memo);
+            prop_assert_eq!(&s, &expect);
         }
         // and the columns agree with the per-number functions
         let c = RangeEngine::new().columns(range.clone(), Want::ALL, &opts(2, chunk)).unwrap();

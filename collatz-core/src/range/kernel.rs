@@ -246,11 +246,16 @@ pub(crate) fn drop_pending(n: u64, p: u64) -> Option<Pending> {
         return None;
     }
     let k = DROP_BITS;
-    let x = ((q as u128) << (k - e.j as u32)) * POW3[e.c as usize] + e.d as u128;
-    if x >= p as u128 {
+    // the class drops at step j, so 3^c q 2^(k-j) + d = T^j(n) < n: u64 arithmetic is exact
+    let x = (q << (k - e.j as u32)) * POW3[e.c as usize] as u64 + e.d as u64;
+    if x >= p {
         return None;
     }
-    let bound_t = ((q as u128) << (k - e.jmax as u32)) * POW3[e.cmax as usize] + e.dmax as u128;
+    // the bound may pass u64 far out: saturate (an infinite bound asks for the exact maximum)
+    let bound_t = (q << (k - e.jmax as u32))
+        .checked_mul(POW3[e.cmax as usize] as u64)
+        .and_then(|v| v.checked_add(e.dmax as u64))
+        .map_or(u128::MAX / 2, |v| v as u128);
     let steps = e.j as u32 + e.c as u32;
     Some(Pending {
         part: Out {
@@ -259,7 +264,7 @@ pub(crate) fn drop_pending(n: u64, p: u64) -> Option<Pending> {
             odd: e.c as u32,
             max: 0,
         },
-        idx: x as u64,
+        idx: x,
         bound: 2 * bound_t,
     })
 }

@@ -437,7 +437,11 @@ impl RangeEngine {
                 let view = memo.view();
                 let s = par_run(cur, part, ctl, &|start, sl| {
                     if dense_ok(start, sl.len, p, &view, want) {
-                        leaf_dense(start, sl, p, &view, None, summarize, want, ctl)
+                        if summarize && sl.is_none() && view.max.is_none() {
+                            leaf_summary(start, sl.len, p, &view, None, want, ctl).map(Some)
+                        } else {
+                            leaf_dense(start, sl, p, &view, None, summarize, want, ctl)
+                        }
                     } else {
                         leaf(start, sl, p, &view, None, want, summarize, ctl)
                     }
@@ -461,7 +465,7 @@ impl RangeEngine {
 /// The end of the memo wave that starts at p: at 4p/3, so that n/2 and (3n+1)/4 of every n
 /// in the wave are below p, already in the memo, and the wave's chunks are independent.
 fn wave_end(p: u64, limit: u64) -> u64 {
-    (p + (p / 20).max(1)).min(limit)
+    (p + (p / 8).max(1)).min(limit)
 }
 
 /// Runs `f` on a pool of `opts.threads` threads, or on rayon's global pool.
@@ -590,7 +594,11 @@ fn grow(
         };
         par_run_memo(p, out, memo_out, ctl, &|start, sl, mw| {
             if dense_ok(start, sl.len, p, &view, want) {
-                leaf_dense(start, sl, p, &view, Some(mw), summarize, want, ctl)
+                if summarize && sl.is_none() && view.max.is_none() {
+                    leaf_summary(start, sl.len, p, &view, Some(mw.tst), want, ctl).map(Some)
+                } else {
+                    leaf_dense(start, sl, p, &view, Some(mw), summarize, want, ctl)
+                }
             } else {
                 leaf(start, sl, p, &view, Some(mw), want, summarize, ctl)
             }
@@ -654,6 +662,11 @@ fn split_opt<T>(s: Option<&mut [T]>, mid: usize) -> (Option<&mut [T]>, Option<&m
 }
 
 impl<'a> Slices<'a> {
+    /// Whether no column is requested.
+    fn is_none(&self) -> bool {
+        self.tst.is_none() && self.glide.is_none() && self.odd.is_none() && self.max.is_none()
+    }
+
     fn none(len: usize) -> Self {
         Slices {
             len,
@@ -860,6 +873,196 @@ fn to_u16(v: u32, n: u64) -> Result<u16> {
     })
 }
 
+/// The summary hot path (no columns, no exact maxima): pass one fills the chunk's total
+/// stopping times (into the memo wave, or a scratch buffer) class by class with one memo
+/// lookup each for even n and n = 1 (mod 4), and the residue table or the kernel for
+/// n = 3 (mod 4), which also yields their glides and (only where they could matter) their
+/// maxima before the drop; pass two sums, counts and finds the delay records over the
+/// filled buffer in order.
+#[inline(never)]
+fn leaf_summary(
+    start: u64,
+    len: usize,
+    p: u64,
+    view: &MemoView,
+    memo_out: Option<&mut [u16]>,
+    want: Want,
+    ctl: &Control,
+) -> Result<Summary> {
+    let end = start + len as u64;
+    let mut scratch = Vec::new();
+    let t: &mut [u16] = match memo_out {
+        Some(m) => m,
+        None => {
+            scratch.resize(len, 0u16);
+            &mut scratch
+        }
+    };
+    let mut overflow: u32 = 0;
+    ctl.check()?;
+    // even n: T(n) = T(n/2) + 1
+    let first_even = start + (start & 1);
+    let mut n = first_even;
+    while n < end {
+        let v = view.tst_at(n >> 1) + 1;
+        overflow |= v;
+        t[(n - start) as usize] = v as u16;
+        n += 2;
+    }
+    // n = 4k + 1: T(n) = T(3k + 1) + 3
+    let first_one = start + (5 - start % 4) % 4;
+    let mut n = first_one;
+    while n < end {
+        let v = view.tst_at(3 * (n >> 2) + 1) + 3;
+        overflow |= v;
+        t[(n - start) as usize] = v as u16;
+        n += 4;
+    }
+    // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
+    let mut glide_cands: Vec<Record> = Vec::new();
+    let mut path_cands: Vec<Record> = Vec::new();
+    let (mut glide_best, mut path_best, mut glide_sum) = (0u32, 0u128, 0u64);
+    let mut count3 = 0u64;
+    let mut pending = [Pending::default(); BLOCK];
+    let mut finished = [Out::default(); BLOCK];
+    let mut n0 = start + (7 - start % 4) % 4;
+    let mut since_check = 0;
+    while n0 < end {
+        since_check += BLOCK;
+        if since_check >= 1024 {
+            ctl.check()?;
+            since_check = 0;
+        }
+        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
+        for (j, slot) in pending[..block].iter_mut().enumerate() {
+            let n = n0 + 4 * j as u64;
+            *slot = match drop_pending(n, p) {
+                Some(d) => d,
+                None => compute(n, p)?,
+            };
+        }
+        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
+            *fin = slot.finish(view);
+        }
+        for j in 0..block {
+            let n = n0 + 4 * j as u64;
+            let mut r = finished[j];
+            if pending[j].bound > path_best {
+                // the maximum before the drop could be a record: compute it
+                r = follow_pending(n, p.min(n))
+                    .map(|pd| pd.finish(view))
+                    .map_or_else(|| slow(n), Ok)?;
+            }
+            overflow |= r.tst;
+            t[(n - start) as usize] = r.tst as u16;
+            glide_sum += r.glide as u64;
+            if r.glide > glide_best {
+                glide_best = r.glide;
+                glide_cands.push(Record {
+                    n,
+                    value: r.glide as u128,
+                });
+            }
+            if r.max > path_best {
+                path_best = r.max;
+                path_cands.push(Record { n, value: r.max });
+            }
+        }
+        count3 += block as u64;
+        n0 += 4 * block as u64;
+    }
+    if overflow > u16::MAX as u32 {
+        return Err(Error::LimitExceeded {
+            what: "u16 step count",
+            limit: u16::MAX as u64,
+            steps: overflow as u64,
+            bits: 64 - start.leading_zeros() as u64,
+        });
+    }
+    // pass two: in order of n
+    let mut summary = Summary::empty(start);
+    summary.end = end;
+    summary.count = len as u64;
+    if want.total_stopping_time {
+        let mut hist = vec![0u64; 1024];
+        let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
+        for (i, &v) in t.iter().enumerate() {
+            sum += v as u64;
+            if v as usize >= hist.len() {
+                hist.resize(v as usize + 1, 0);
+            }
+            hist[v as usize] += 1;
+            if v as i64 > best {
+                best = v as i64;
+                best_n = start + i as u64;
+                summary.delay_records.push(Record {
+                    n: best_n,
+                    value: v as u128,
+                });
+            }
+        }
+        let last = hist.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1);
+        hist.truncate(last);
+        summary.histogram = hist;
+        summary.total_stopping_time = Some(StatSummary {
+            sum,
+            max: best.max(0) as u32,
+            max_n: best_n,
+        });
+    }
+    let evens = (end - first_even).div_ceil(2);
+    let ones = if first_one < end {
+        (end - first_one).div_ceil(4)
+    } else {
+        0
+    };
+    if want.stopping_time {
+        // glides 1 (even) and 3 (1 mod 4) can be records only at their class's first n
+        if evens > 0 {
+            glide_cands.push(Record {
+                n: first_even,
+                value: 1,
+            });
+        }
+        if ones > 0 {
+            glide_cands.push(Record {
+                n: first_one,
+                value: 3,
+            });
+        }
+        let records = summary::interleave_records(glide_cands);
+        let top = records.last().copied();
+        summary.stopping_time = top.map(|r| StatSummary {
+            sum: glide_sum + evens + 3 * ones,
+            max: r.value as u32,
+            max_n: r.n,
+        });
+        summary.glide_records = records;
+    }
+    if want.max_excursion {
+        // the maximum before the drop is n for even n and 3n+1 for n = 1 (mod 4); n - 1 and
+        // n - 2 beat those, so only the first of each class in the chunk can be a record
+        if evens > 0 {
+            path_cands.push(Record {
+                n: first_even,
+                value: first_even as u128,
+            });
+        }
+        if ones > 0 {
+            path_cands.push(Record {
+                n: first_one,
+                value: 3 * first_one as u128 + 1,
+            });
+        }
+        let records = summary::interleave_records(path_cands);
+        summary.max_excursion = records.last().copied();
+        summary.path_records = records;
+    }
+    let _ = count3;
+    ctl.advance(len as u64);
+    Ok(summary)
+}
+
 /// Where [`leaf_dense`] writes: the wave's memo entries and the requested columns.
 struct Sink<'s> {
     /// the largest step count written, checked against u16 at the end
@@ -967,14 +1170,17 @@ fn leaf_dense(
         };
         emit((n - start) as usize, &r);
         if summarize {
+            accs[0].push_tst(n, r.tst);
             // without exact maxima the value is n, below the 3(n-1)+1 of the odd n-1: only the
             // chunk's first n can be a path record
-            let path = if exact_max || n < start + 4 { r.max } else { 0 };
-            accs[0].push3(n, r.tst, r.glide, path);
+            if exact_max || n < start + 4 {
+                accs[0].push_max(n, r.max);
+            }
         }
         counts[0] += 1;
         n += 2;
     }
+    accs[0].push_glides(start + (start & 1), 1, counts[0]);
     ctl.check()?;
     // n = 4k + 1: (3n + 1)/4 = 3k + 1 < p
     let mut n = start + (5 - start % 4) % 4;
@@ -989,13 +1195,16 @@ fn leaf_dense(
         };
         emit((n - start) as usize, &r);
         if summarize {
+            accs[1].push_tst(n, r.tst);
             // likewise 3n+1 is at most the 18k+16 met by n-2 = 4k+3 before it drops
-            let path = if exact_max || n < start + 4 { r.max } else { 0 };
-            accs[1].push3(n, r.tst, r.glide, path);
+            if exact_max || n < start + 4 {
+                accs[1].push_max(n, r.max);
+            }
         }
         counts[1] += 1;
         n += 4;
     }
+    accs[1].push_glides(start + (5 - start % 4) % 4, 3, counts[1]);
     // n = 4k + 3: the residue table or the kernel, a block at a time
     let first = start + (7 - start % 4) % 4;
     let mut pending = [Pending::default(); BLOCK];

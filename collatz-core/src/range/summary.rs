@@ -15,15 +15,11 @@ pub struct Record {
     pub value: u128,
 }
 
-/// Sum and extremes of one step-count statistic over a range.
+/// Sum and maximum of one step-count statistic over a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatSummary {
     /// Sum over the range.
     pub sum: u64,
-    /// Smallest value, and the first n that has it.
-    pub min: u32,
-    /// The first n with the smallest value.
-    pub min_n: u64,
     /// Largest value.
     pub max: u32,
     /// The first n with the largest value.
@@ -43,12 +39,6 @@ impl StatSummary {
     fn merge(self, later: Self) -> Self {
         StatSummary {
             sum: self.sum + later.sum,
-            min: self.min.min(later.min),
-            min_n: if later.min < self.min {
-                later.min_n
-            } else {
-                self.min_n
-            },
             max: self.max.max(later.max),
             max_n: if later.max > self.max {
                 later.max_n
@@ -160,8 +150,6 @@ pub(crate) struct Acc {
 #[derive(Clone, Copy)]
 struct Stat {
     sum: u64,
-    min: u32,
-    min_n: u64,
     /// -1 before the first value, so that the first value is a record
     max: i64,
     max_n: u64,
@@ -170,8 +158,6 @@ struct Stat {
 impl Stat {
     const EMPTY: Stat = Stat {
         sum: 0,
-        min: u32::MAX,
-        min_n: 0,
         max: -1,
         max_n: 0,
     };
@@ -180,10 +166,6 @@ impl Stat {
     #[inline(always)]
     fn add(&mut self, n: u64, v: u32) -> bool {
         self.sum += v as u64;
-        if v < self.min {
-            self.min = v;
-            self.min_n = n;
-        }
         if v as i64 > self.max {
             self.max = v as i64;
             self.max_n = n;
@@ -196,8 +178,6 @@ impl Stat {
     fn finish(&self) -> StatSummary {
         StatSummary {
             sum: self.sum,
-            min: self.min,
-            min_n: self.min_n,
             max: self.max.max(0) as u32,
             max_n: self.max_n,
         }
@@ -281,6 +261,45 @@ impl Acc {
         }
     }
 
+    /// Adds a total stopping time only (the other statistics are added in bulk).
+    #[inline(always)]
+    pub(crate) fn push_tst(&mut self, n: u64, tst: u32) {
+        if self.tst.add(n, tst) {
+            self.delay_records.push(Record {
+                n,
+                value: tst as u128,
+            });
+        }
+        let t = tst as usize;
+        if t >= self.histogram.len() {
+            self.histogram.resize(t + 1, 0);
+        }
+        self.histogram[t] += 1;
+    }
+
+    /// Adds `count` glides all equal to `glide`, the first at n = `first`.
+    pub(crate) fn push_glides(&mut self, first: u64, glide: u32, count: u64) {
+        if count > 0 {
+            if self.glide.add(first, glide) {
+                self.glide_records.push(Record {
+                    n: first,
+                    value: glide as u128,
+                });
+            }
+            self.glide.sum += glide as u64 * (count - 1);
+        }
+    }
+
+    /// Adds a maximum excursion (or the maximum before the drop).
+    #[inline(always)]
+    pub(crate) fn push_max(&mut self, n: u64, max: u128) {
+        if max > self.max {
+            self.max = max;
+            self.max_n = n;
+            self.path_records.push(Record { n, value: max });
+        }
+    }
+
     /// The largest maximum pushed so far (0 before any).
     #[inline(always)]
     pub(crate) fn path_max(&self) -> u128 {
@@ -337,12 +356,6 @@ pub(crate) fn merge_interleaved(start: u64, end: u64, parts: Vec<Summary>) -> Su
                 None => s,
                 Some(a) => StatSummary {
                     sum: a.sum + s.sum,
-                    min: a.min.min(s.min),
-                    min_n: match s.min.cmp(&a.min) {
-                        std::cmp::Ordering::Less => s.min_n,
-                        std::cmp::Ordering::Equal => a.min_n.min(s.min_n),
-                        std::cmp::Ordering::Greater => a.min_n,
-                    },
                     max: a.max.max(s.max),
                     max_n: match s.max.cmp(&a.max) {
                         std::cmp::Ordering::Greater => s.max_n,
@@ -372,23 +385,28 @@ pub(crate) fn merge_interleaved(start: u64, end: u64, parts: Vec<Summary>) -> Su
             });
         }
     }
-    let interleave = |lists: Vec<&Vec<Record>>| -> Vec<Record> {
-        let mut all: Vec<Record> = lists.into_iter().flatten().copied().collect();
-        all.sort_unstable_by_key(|r| r.n);
-        let mut best: Option<u128> = None;
-        all.retain(|r| {
-            let keep = best.is_none_or(|b| r.value > b);
-            if keep {
-                best = Some(r.value);
-            }
-            keep
-        });
-        all
+    let interleave = |lists: Vec<&Vec<Record>>| {
+        interleave_records(lists.into_iter().flatten().copied().collect())
     };
     out.delay_records = interleave(parts.iter().map(|p| &p.delay_records).collect());
     out.path_records = interleave(parts.iter().map(|p| &p.path_records).collect());
     out.glide_records = interleave(parts.iter().map(|p| &p.glide_records).collect());
     out
+}
+
+/// Records of a chunk from its classes' prefix maxima: sorted by n, each kept only if it
+/// beats every earlier one.
+pub(crate) fn interleave_records(mut all: Vec<Record>) -> Vec<Record> {
+    all.sort_unstable_by_key(|r| r.n);
+    let mut best: Option<u128> = None;
+    all.retain(|r| {
+        let keep = best.is_none_or(|b| r.value > b);
+        if keep {
+            best = Some(r.value);
+        }
+        keep
+    });
+    all
 }
 
 fn merge_opt(a: Option<StatSummary>, b: Option<StatSummary>) -> Option<StatSummary> {
