@@ -984,14 +984,13 @@ fn leaf_summary(
     summary.end = end;
     summary.count = len as u64;
     if want.total_stopping_time {
-        let mut hist = vec![0u64; 1024];
+        // four interleaved histograms: runs of equal values do not wait on one counter
+        let width = (overflow as usize + 1).next_power_of_two();
+        let mut hists = vec![0u64; 4 * width];
         let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
         for (i, &v) in t.iter().enumerate() {
             sum += v as u64;
-            if v as usize >= hist.len() {
-                hist.resize(v as usize + 1, 0);
-            }
-            hist[v as usize] += 1;
+            hists[(i & 3) * width + v as usize] += 1;
             if v as i64 > best {
                 best = v as i64;
                 best_n = start + i as u64;
@@ -1001,6 +1000,9 @@ fn leaf_summary(
                 });
             }
         }
+        let mut hist: Vec<u64> = (0..width)
+            .map(|v| (0..4).map(|k| hists[k * width + v]).sum())
+            .collect();
         let last = hist.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1);
         hist.truncate(last);
         summary.histogram = hist;
