@@ -230,31 +230,16 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             histogram,
             chunk,
         } => {
-            let a = parse_u64(&a)?;
-            let b = parse_u64(&b)?;
-            let bar = progress_bar(b.saturating_sub(a));
-            let update = |done: u64, _total: u64| {
-                if let Some(bar) = &bar {
-                    bar.set_position(done);
-                }
-            };
-            let opts = RunOptions {
-                threads,
-                chunk_size: chunk,
-                progress: bar.is_some().then_some(&update as Progress),
-                cancel: None,
-            };
             let want = Want {
                 total_stopping_time: true,
                 stopping_time: true,
                 odd_steps: false,
                 max_excursion: true,
             };
-            let summary = RangeEngine::new().summary(a..b, want, &opts);
-            if let Some(bar) = &bar {
-                bar.finish_and_clear();
-            }
-            print_summary(out, &summary?, json, records, histogram)
+            let summary = with_progress(&a, &b, threads, chunk, |range, opts| {
+                RangeEngine::new().summary(range, want, opts)
+            })?;
+            print_summary(out, &summary, json, records, histogram)
         }
         Command::Verify {
             a,
@@ -262,27 +247,11 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             threads,
             json,
         } => {
-            let a = parse_u64(&a)?;
-            let b = parse_u64(&b)?;
-            let bar = progress_bar(b.saturating_sub(a));
-            let update = |done: u64, _total: u64| {
-                if let Some(bar) = &bar {
-                    bar.set_position(done);
-                }
-            };
-            let opts = RunOptions {
-                threads,
-                chunk_size: 1 << 26,
-                progress: bar.is_some().then_some(&update as Progress),
-                cancel: None,
-            };
             let clock = std::time::Instant::now();
-            let v = RangeEngine::new().verify(a..b, &opts);
+            let v = with_progress(&a, &b, threads, 1 << 26, |range, opts| {
+                RangeEngine::new().verify(range, opts)
+            })?;
             let secs = clock.elapsed().as_secs_f64();
-            if let Some(bar) = &bar {
-                bar.finish_and_clear();
-            }
-            let v = v?;
             let rate = v.verified as f64 / secs.max(1e-9);
             if json {
                 let obj = json!({
@@ -463,6 +432,35 @@ fn parse_u64(s: &str) -> Result<u64, Failure> {
     let v = parse_value(s)?;
     v.as_u64()
         .ok_or_else(|| Failure::Message(format!("{s} is past 2^64: ranges take u64 start values")))
+}
+
+/// Parses [A, B), runs `f` with a progress bar on stderr for long runs (when stderr is a
+/// terminal), and clears the bar.
+fn with_progress<T>(
+    a: &str,
+    b: &str,
+    threads: Option<usize>,
+    chunk_size: u64,
+    f: impl FnOnce(std::ops::Range<u64>, &RunOptions) -> collatz_core::Result<T>,
+) -> Result<T, Failure> {
+    let (a, b) = (parse_u64(a)?, parse_u64(b)?);
+    let bar = progress_bar(b.saturating_sub(a));
+    let update = |done: u64, _total: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
+        }
+    };
+    let opts = RunOptions {
+        threads,
+        chunk_size,
+        progress: bar.is_some().then_some(&update as Progress),
+        cancel: None,
+    };
+    let result = f(a..b, &opts);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    Ok(result?)
 }
 
 /// A progress bar on stderr for long runs, only when stderr is a terminal.

@@ -922,55 +922,27 @@ fn leaf_summary(
     let mut glide_cands: Vec<Record> = Vec::new();
     let mut path_cands: Vec<Record> = Vec::new();
     let (mut glide_best, mut path_best, mut glide_sum) = (0u32, 0u128, 0u64);
-    let mut count3 = 0u64;
-    let mut pending = [Pending::default(); BLOCK];
-    let mut finished = [Out::default(); BLOCK];
-    let mut n0 = start + (7 - start % 4) % 4;
-    let mut since_check = 0;
-    while n0 < end {
-        since_check += BLOCK;
-        if since_check >= 1024 {
-            ctl.check()?;
-            since_check = 0;
+    each_three_mod_four(start, end, p, view, ctl, |n, mut r, bound| {
+        if bound > path_best {
+            // the maximum before the drop could be a record: compute it
+            r = exact(n, p, view)?;
         }
-        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
-        for (j, slot) in pending[..block].iter_mut().enumerate() {
-            let n = n0 + 4 * j as u64;
-            *slot = match drop_pending(n, p) {
-                Some(d) => d,
-                None => compute(n, p)?,
-            };
+        overflow |= r.tst;
+        t[(n - start) as usize] = r.tst as u16;
+        glide_sum += r.glide as u64;
+        if r.glide > glide_best {
+            glide_best = r.glide;
+            glide_cands.push(Record {
+                n,
+                value: r.glide as u128,
+            });
         }
-        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
-            *fin = slot.finish(view);
+        if r.max > path_best {
+            path_best = r.max;
+            path_cands.push(Record { n, value: r.max });
         }
-        for j in 0..block {
-            let n = n0 + 4 * j as u64;
-            let mut r = finished[j];
-            if pending[j].bound > path_best {
-                // the maximum before the drop could be a record: compute it
-                r = follow_pending(n, p.min(n))
-                    .map(|pd| pd.finish(view))
-                    .map_or_else(|| slow(n), Ok)?;
-            }
-            overflow |= r.tst;
-            t[(n - start) as usize] = r.tst as u16;
-            glide_sum += r.glide as u64;
-            if r.glide > glide_best {
-                glide_best = r.glide;
-                glide_cands.push(Record {
-                    n,
-                    value: r.glide as u128,
-                });
-            }
-            if r.max > path_best {
-                path_best = r.max;
-                path_cands.push(Record { n, value: r.max });
-            }
-        }
-        count3 += block as u64;
-        n0 += 4 * block as u64;
-    }
+        Ok(())
+    })?;
     if overflow > u16::MAX as u32 {
         return Err(Error::LimitExceeded {
             what: "u16 step count",
@@ -1060,9 +1032,59 @@ fn leaf_summary(
         summary.max_excursion = records.last().copied();
         summary.path_records = records;
     }
-    let _ = count3;
     ctl.advance(len as u64);
     Ok(summary)
+}
+
+/// Calls `each(n, result, bound)` for every n = 3 (mod 4) in [start, end), in order, a block
+/// at a time: the residue table (or the kernel) for the whole block first, then the block's
+/// memo lookups, which miss the cache independently of each other. A non-zero `bound` means
+/// the result's maximum before the drop is unknown but at most `bound`. Returns the count.
+fn each_three_mod_four(
+    start: u64,
+    end: u64,
+    p: u64,
+    view: &MemoView,
+    ctl: &Control,
+    mut each: impl FnMut(u64, Out, u128) -> Result<()>,
+) -> Result<u64> {
+    let mut pending = [Pending::default(); BLOCK];
+    let mut finished = [Out::default(); BLOCK];
+    let mut n0 = start + (7 - start % 4) % 4;
+    let mut count = 0;
+    let mut since_check = 0;
+    while n0 < end {
+        since_check += BLOCK;
+        if since_check >= 1024 {
+            ctl.check()?;
+            since_check = 0;
+        }
+        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
+        for (j, slot) in pending[..block].iter_mut().enumerate() {
+            let n = n0 + 4 * j as u64;
+            *slot = match drop_pending(n, p) {
+                Some(d) => d,
+                None => compute(n, p)?,
+            };
+        }
+        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
+            *fin = slot.finish(view);
+        }
+        for j in 0..block {
+            each(n0 + 4 * j as u64, finished[j], pending[j].bound)?;
+        }
+        count += block as u64;
+        n0 += 4 * block as u64;
+    }
+    Ok(count)
+}
+
+/// The exact results for n (>= 2), maximum included.
+fn exact(n: u64, p: u64, view: &MemoView) -> Result<Out> {
+    match follow_pending(n, p.min(n)) {
+        Some(pd) => Ok(pd.finish(view)),
+        None => slow(n),
+    }
 }
 
 /// Where [`leaf_dense`] writes: the wave's memo entries and the requested columns.
@@ -1207,51 +1229,22 @@ fn leaf_dense(
         n += 4;
     }
     accs[1].push_glides(start + (5 - start % 4) % 4, 3, counts[1]);
-    // n = 4k + 3: the residue table or the kernel, a block at a time
-    let first = start + (7 - start % 4) % 4;
-    let mut pending = [Pending::default(); BLOCK];
-    let mut finished = [Out::default(); BLOCK];
-    let mut n0 = first;
-    let mut since_check = 0;
-    while n0 < end {
-        since_check += BLOCK;
-        if since_check >= 1024 {
-            ctl.check()?;
-            since_check = 0;
-        }
-        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
-        for (j, slot) in pending[..block].iter_mut().enumerate() {
-            let n = n0 + 4 * j as u64;
-            *slot = match drop_pending(n, p) {
-                Some(d) => d,
-                None => compute(n, p)?,
-            };
-        }
-        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
-            *fin = slot.finish(view);
-        }
-        for j in 0..block {
-            let n = n0 + 4 * j as u64;
-            let mut r = finished[j];
-            let bound = pending[j].bound;
-            if bound > 0 {
-                // the maximum before the drop is unknown: it matters only if it could beat
-                // the memo's maximum of the rest (exact maxima) or this class's best so far
-                let threshold = if exact_max { r.max } else { accs[2].path_max() };
-                if bound > threshold {
-                    r = follow_pending(n, p.min(n))
-                        .map(|pd| pd.finish(view))
-                        .map_or_else(|| slow(n), Ok)?;
-                }
-            }
-            emit((n - start) as usize, &r);
-            if summarize {
-                accs[2].push3(n, r.tst, r.glide, r.max);
+    // n = 4k + 3: the residue table or the kernel
+    counts[2] = each_three_mod_four(start, end, p, view, ctl, |n, mut r, bound| {
+        if bound > 0 {
+            // the maximum before the drop is unknown: it matters only if it could beat
+            // the memo's maximum of the rest (exact maxima) or this class's best so far
+            let threshold = if exact_max { r.max } else { accs[2].path_max() };
+            if bound > threshold {
+                r = exact(n, p, view)?;
             }
         }
-        counts[2] += block as u64;
-        n0 += 4 * block as u64;
-    }
+        emit((n - start) as usize, &r);
+        if summarize {
+            accs[2].push3(n, r.tst, r.glide, r.max);
+        }
+        Ok(())
+    })?;
     to_u16(sink.top, start)?;
     ctl.advance(len as u64);
     if !summarize {

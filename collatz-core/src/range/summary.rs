@@ -237,28 +237,14 @@ impl Acc {
     /// path; `finish` drops what was not wanted).
     #[inline(always)]
     pub(crate) fn push3(&mut self, n: u64, tst: u32, glide: u32, max: u128) {
-        if self.tst.add(n, tst) {
-            self.delay_records.push(Record {
-                n,
-                value: tst as u128,
-            });
-        }
-        let t = tst as usize;
-        if t >= self.histogram.len() {
-            self.histogram.resize(t + 1, 0);
-        }
-        self.histogram[t] += 1;
+        self.push_tst(n, tst);
         if self.glide.add(n, glide) {
             self.glide_records.push(Record {
                 n,
                 value: glide as u128,
             });
         }
-        if max > self.max {
-            self.max = max;
-            self.max_n = n;
-            self.path_records.push(Record { n, value: max });
-        }
+        self.push_max(n, max);
     }
 
     /// Adds a total stopping time only (the other statistics are added in bulk).
