@@ -1182,53 +1182,42 @@ fn leaf_dense(
     let mut counts = [0u64; 3];
 
     ctl.check()?;
-    // even n: n/2 < p
-    let mut n = start + (start & 1);
-    while n < end {
-        let m = n >> 1;
-        let r = Out {
-            tst: view.tst_at(m) + 1,
-            glide: 1,
-            odd: 0,
-            max: view.max_at(m).map_or(n, |mx| mx.max(n)) as u128,
-        };
-        emit((n - start) as usize, &r);
-        if summarize {
-            accs[0].push_tst(n, r.tst);
-            // without exact maxima the value is n, below the 3(n-1)+1 of the odd n-1: only the
-            // chunk's first n can be a path record
-            if exact_max || n < start + 4 {
-                accs[0].push_max(n, r.max);
+    // even n: one halving to n/2 < p; n = 4k + 1: three steps to 3k + 1 < p. Each takes one
+    // memo lookup; its maximum before the drop is n or 3n + 1.
+    let classes = [
+        (start + (start & 1), 2u64, 1u32),
+        (start + (5 - start % 4) % 4, 4, 3),
+    ];
+    for (class, &(first, stride, steps)) in classes.iter().enumerate() {
+        let mut n = first;
+        while n < end {
+            let (idx, peak) = if stride == 2 {
+                (n >> 1, n as u128)
+            } else {
+                (3 * (n >> 2) + 1, 3 * n as u128 + 1)
+            };
+            let r = Out {
+                tst: view.tst_at(idx) + steps,
+                glide: steps,
+                odd: 0,
+                max: view.max_at(idx).map_or(peak, |mx| (mx as u128).max(peak)),
+            };
+            emit((n - start) as usize, &r);
+            if summarize {
+                accs[class].push_tst(n, r.tst);
+                // without exact maxima the value is n (3n + 1), below what the odd n - 1
+                // (the n - 2 = 3 mod 4) meets before it drops: only a class's first n in the
+                // chunk can be a path record
+                if exact_max || n < start + 4 {
+                    accs[class].push_max(n, r.max);
+                }
             }
+            counts[class] += 1;
+            n += stride;
         }
-        counts[0] += 1;
-        n += 2;
+        accs[class].push_glides(first, steps, counts[class]);
+        ctl.check()?;
     }
-    accs[0].push_glides(start + (start & 1), 1, counts[0]);
-    ctl.check()?;
-    // n = 4k + 1: (3n + 1)/4 = 3k + 1 < p
-    let mut n = start + (5 - start % 4) % 4;
-    while n < end {
-        let q = 3 * (n >> 2) + 1;
-        let peak = 3 * n as u128 + 1;
-        let r = Out {
-            tst: view.tst_at(q) + 3,
-            glide: 3,
-            odd: 0,
-            max: view.max_at(q).map_or(peak, |mx| (mx as u128).max(peak)),
-        };
-        emit((n - start) as usize, &r);
-        if summarize {
-            accs[1].push_tst(n, r.tst);
-            // likewise 3n+1 is at most the 18k+16 met by n-2 = 4k+3 before it drops
-            if exact_max || n < start + 4 {
-                accs[1].push_max(n, r.max);
-            }
-        }
-        counts[1] += 1;
-        n += 4;
-    }
-    accs[1].push_glides(start + (5 - start % 4) % 4, 3, counts[1]);
     // n = 4k + 3: the residue table or the kernel
     counts[2] = each_three_mod_four(start, end, p, view, ctl, |n, mut r, bound| {
         if bound > 0 {
