@@ -86,9 +86,6 @@ pub(crate) struct Out {
 pub(crate) struct Pending {
     pub part: Out,
     pub idx: u64,
-    /// Non-zero when `part.max` is not known: an upper bound of the C-values met before the
-    /// value reached `idx` (see [`drop_pending`]); `part.max` is then 0.
-    pub bound: u128,
 }
 
 impl Pending {
@@ -162,7 +159,6 @@ pub(crate) fn follow_pending(n: u64, p: u64) -> Option<Pending> {
             max: mx as u128,
         },
         idx: x,
-        bound: 0,
     })
 }
 
@@ -171,8 +167,11 @@ const DROP_BITS: u32 = 16;
 
 /// What the first `DROP_BITS` T-steps do to every n = q 2^K + r of one residue class
 /// r = 3 (mod 4), for q >= `q_min`: the first drop below n is at T-step `j`, after `c` odd
-/// steps, to T^j(n) = 3^c q 2^(K-j) + d; every T-value before it is at most
-/// 3^cmax q 2^(K-jmax) + dmax. `j` = 0: the class does not surely drop within K steps.
+/// steps, to T^j(n) = 3^c q 2^(K-j) + d; the largest T-value before it is
+/// T^jmax(n) = 3^cmax q 2^(K-jmax) + dpeak. (Each T^i(n) is a line a_i q + d_i in q; for these
+/// residues the line with the largest slope also has the largest d_i, so it is the maximum
+/// for every q: the table builder checks this and leaves out any class where it fails.)
+/// `j` = 0: the class is not answered by the table.
 #[derive(Debug, Clone, Copy, Default)]
 struct DropEntry {
     j: u8,
@@ -181,7 +180,7 @@ struct DropEntry {
     jmax: u8,
     q_min: u32,
     d: u32,
-    dmax: u32,
+    dpeak: u32,
 }
 
 fn drop_table() -> &'static [DropEntry] {
@@ -192,7 +191,9 @@ fn drop_table() -> &'static [DropEntry] {
             .map(|i| {
                 let r = i << 2 | 3;
                 let (mut x, mut c) = (r, 0u32);
-                let (mut cmax, mut jmax, mut dmax) = (0u32, 0u32, r);
+                let (mut cmax, mut jmax, mut dpeak) = (0u32, 0u32, r);
+                // the largest d_i of all steps so far, to check that the peak line dominates
+                let mut dmax = r;
                 // q must exceed each of these for the class to behave as its residue says
                 let mut q_min: u128 = 0;
                 for j in 1..=k {
@@ -209,6 +210,10 @@ fn drop_table() -> &'static [DropEntry] {
                         let need =
                             (x as u128).saturating_sub(r as u128) / (scale * (two_j - three_c)) + 1;
                         q_min = q_min.max(need);
+                        if dpeak < dmax {
+                            // another step's line could pass the peak line for small q
+                            return DropEntry::default();
+                        }
                         return DropEntry {
                             j: j as u8,
                             c: c as u8,
@@ -216,7 +221,7 @@ fn drop_table() -> &'static [DropEntry] {
                             jmax: jmax as u8,
                             q_min: u32::try_from(q_min).unwrap_or(u32::MAX),
                             d: x as u32,
-                            dmax: dmax as u32,
+                            dpeak: dpeak as u32,
                         };
                     }
                     // no drop at j: q scale (3^c - 2^j) + T^j(r) >= r
@@ -227,6 +232,7 @@ fn drop_table() -> &'static [DropEntry] {
                     if three_c << jmax > 3u128.pow(cmax) << j {
                         cmax = c;
                         jmax = j;
+                        dpeak = x;
                     }
                     dmax = dmax.max(x);
                 }
@@ -236,8 +242,8 @@ fn drop_table() -> &'static [DropEntry] {
     })
 }
 
-/// For n = 3 (mod 4): the table's answer, if the residue class drops within K steps for this
-/// q and lands below `p`. The maximum before the drop is left as a bound (2 * the T-bound).
+/// For n = 3 (mod 4): the table's answer, exact, if the residue class drops within K steps
+/// for this q, lands below `p`, and its values fit u64.
 #[inline(always)]
 pub(crate) fn drop_pending(n: u64, p: u64) -> Option<Pending> {
     let e = drop_table()[((n & ((1 << DROP_BITS) - 1)) >> 2) as usize];
@@ -251,21 +257,19 @@ pub(crate) fn drop_pending(n: u64, p: u64) -> Option<Pending> {
     if x >= p {
         return None;
     }
-    // the bound may pass u64 far out: saturate (an infinite bound asks for the exact maximum)
-    let bound_t = (q << (k - e.jmax as u32))
-        .checked_mul(POW3[e.cmax as usize] as u64)
-        .and_then(|v| v.checked_add(e.dmax as u64))
-        .map_or(u128::MAX / 2, |v| v as u128);
+    // the peak T-value; the C-value before its halving is twice it
+    let peak_t = (q << (k - e.jmax as u32))
+        .checked_mul(POW3[e.cmax as usize] as u64)?
+        .checked_add(e.dpeak as u64)?;
     let steps = e.j as u32 + e.c as u32;
     Some(Pending {
         part: Out {
             tst: steps,
             glide: steps,
             odd: e.c as u32,
-            max: 0,
+            max: 2 * peak_t as u128,
         },
         idx: x,
-        bound: 2 * bound_t,
     })
 }
 
@@ -317,9 +321,9 @@ mod tests {
             assert_eq!(d.finish(&view).tst as u64, s.total_stopping_time, "n={n}");
             assert_eq!(d.part.glide as u64, s.stopping_time, "n={n}");
             assert_eq!(d.finish(&view).odd as u64, s.odd_steps, "n={n}");
-            // the bound covers the exact maximum before the drop
+            // the maximum before the drop is exact
             let pre = follow_pending(n, n).unwrap().part.max;
-            assert!(d.bound >= pre, "n={n}: bound {} < {pre}", d.bound);
+            assert_eq!(d.part.max, pre, "n={n}");
             assert!(exact.part.max >= pre);
         }
         assert!(used > 20_000, "{used}");

@@ -807,7 +807,6 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                     max: n as u128,
                 },
                 idx: h,
-                bound: 0,
             });
         }
     } else if n & 3 == 1 && n > 1 {
@@ -822,7 +821,6 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                     max: 3 * n as u128 + 1,
                 },
                 idx: q,
-                bound: 0,
             });
         }
     } else if n == 1 {
@@ -834,7 +832,6 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
                 max: 1,
             },
             idx: 1,
-            bound: 0,
         });
     }
     match follow_pending(n, p.min(n)) {
@@ -842,7 +839,6 @@ fn compute(n: u64, p: u64) -> Result<Pending> {
         None => Ok(Pending {
             part: slow(n)?,
             idx: 1,
-            bound: 0,
         }),
     }
 }
@@ -922,11 +918,7 @@ fn leaf_summary(
     let mut glide_cands: Vec<Record> = Vec::new();
     let mut path_cands: Vec<Record> = Vec::new();
     let (mut glide_best, mut path_best, mut glide_sum) = (0u32, 0u128, 0u64);
-    each_three_mod_four(start, end, p, view, ctl, |n, mut r, bound| {
-        if bound > path_best {
-            // the maximum before the drop could be a record: compute it
-            r = exact(n, p, view)?;
-        }
+    each_three_mod_four(start, end, p, view, ctl, |n, r| {
         overflow |= r.tst;
         t[(n - start) as usize] = r.tst as u16;
         glide_sum += r.glide as u64;
@@ -1036,17 +1028,16 @@ fn leaf_summary(
     Ok(summary)
 }
 
-/// Calls `each(n, result, bound)` for every n = 3 (mod 4) in [start, end), in order, a block
-/// at a time: the residue table (or the kernel) for the whole block first, then the block's
-/// memo lookups, which miss the cache independently of each other. A non-zero `bound` means
-/// the result's maximum before the drop is unknown but at most `bound`. Returns the count.
+/// Calls `each(n, result)` for every n = 3 (mod 4) in [start, end), in order, a block at a
+/// time: the residue table (or the kernel) for the whole block first, then the block's memo
+/// lookups, which miss the cache independently of each other. Returns the count.
 fn each_three_mod_four(
     start: u64,
     end: u64,
     p: u64,
     view: &MemoView,
     ctl: &Control,
-    mut each: impl FnMut(u64, Out, u128) -> Result<()>,
+    mut each: impl FnMut(u64, Out) -> Result<()>,
 ) -> Result<u64> {
     let mut pending = [Pending::default(); BLOCK];
     let mut finished = [Out::default(); BLOCK];
@@ -1071,20 +1062,12 @@ fn each_three_mod_four(
             *fin = slot.finish(view);
         }
         for j in 0..block {
-            each(n0 + 4 * j as u64, finished[j], pending[j].bound)?;
+            each(n0 + 4 * j as u64, finished[j])?;
         }
         count += block as u64;
         n0 += 4 * block as u64;
     }
     Ok(count)
-}
-
-/// The exact results for n (>= 2), maximum included.
-fn exact(n: u64, p: u64, view: &MemoView) -> Result<Out> {
-    match follow_pending(n, p.min(n)) {
-        Some(pd) => Ok(pd.finish(view)),
-        None => slow(n),
-    }
 }
 
 /// Where [`leaf_dense`] writes: the wave's memo entries and the requested columns.
@@ -1219,15 +1202,7 @@ fn leaf_dense(
         ctl.check()?;
     }
     // n = 4k + 3: the residue table or the kernel
-    counts[2] = each_three_mod_four(start, end, p, view, ctl, |n, mut r, bound| {
-        if bound > 0 {
-            // the maximum before the drop is unknown: it matters only if it could beat
-            // the memo's maximum of the rest (exact maxima) or this class's best so far
-            let threshold = if exact_max { r.max } else { accs[2].path_max() };
-            if bound > threshold {
-                r = exact(n, p, view)?;
-            }
-        }
+    counts[2] = each_three_mod_four(start, end, p, view, ctl, |n, r| {
         emit((n - start) as usize, &r);
         if summarize {
             accs[2].push3(n, r.tst, r.glide, r.max);

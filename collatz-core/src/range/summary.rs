@@ -286,12 +286,6 @@ impl Acc {
         }
     }
 
-    /// The largest maximum pushed so far (0 before any).
-    #[inline(always)]
-    pub(crate) fn path_max(&self) -> u128 {
-        self.max
-    }
-
     /// The summary of the `count` start values added.
     pub(crate) fn finish(mut self, count: u64, want: &Want) -> Summary {
         self.count = count;
