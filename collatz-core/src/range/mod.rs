@@ -1061,8 +1061,8 @@ fn each_three_mod_four(
         for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
             *fin = slot.finish(view);
         }
-        for j in 0..block {
-            each(n0 + 4 * j as u64, finished[j])?;
+        for (j, r) in finished[..block].iter().enumerate() {
+            each(n0 + 4 * j as u64, *r)?;
         }
         count += block as u64;
         n0 += 4 * block as u64;
