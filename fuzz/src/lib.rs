@@ -138,3 +138,58 @@ pub fn map(data: &[u8]) {
         assert_eq!(&x, least_abs);
     }
 }
+
+/// The range engine agrees with the per-number functions on any short range, chunk size and
+/// memo size, and its summary with its columns.
+pub fn range(data: &[u8]) {
+    use collatz_core::range::{RangeEngine, RunOptions, Want};
+    if data.len() < 12 {
+        return;
+    }
+    let a = u64::from_le_bytes(data[0..8].try_into().unwrap_or_default());
+    // start values anywhere in u64, concentrated near small values and the top
+    let a = match data[8] % 4 {
+        0 => a % 100_000,
+        1 => a % (1 << 40),
+        2 => u64::MAX - a % 1000,
+        _ => a,
+    }
+    .max(1);
+    let len = (u16::from_le_bytes([data[9], data[10]]) % 600) as u64;
+    let b = a.saturating_add(len);
+    let chunk = 1 + (data[11] as u64 % 64);
+    let memo = if data.len() > 12 && data[12] & 1 == 1 {
+        1 << 10
+    } else {
+        1 << 16
+    };
+    let engine = RangeEngine::with_memo_bytes(memo);
+    let opts = RunOptions {
+        threads: Some(1),
+        chunk_size: chunk,
+        ..RunOptions::default()
+    };
+    let cols = engine
+        .columns(a..b, Want::ALL, &opts)
+        .expect("columns of a short range");
+    let summary = engine
+        .summary(a..b, Want::ALL, &opts)
+        .expect("summary of a short range");
+    assert_eq!(summary.count, b - a);
+    let tst = cols.total_stopping_time.as_ref().unwrap();
+    let mut sum = 0u64;
+    for (i, n) in (a..b).enumerate() {
+        let s = stats(n).unwrap();
+        assert_eq!(tst[i] as u64, s.total_stopping_time, "n = {n}");
+        assert_eq!(
+            cols.stopping_time.as_ref().unwrap()[i] as u64,
+            s.stopping_time
+        );
+        assert_eq!(cols.odd_steps.as_ref().unwrap()[i] as u64, s.odd_steps);
+        assert_eq!(cols.max_excursion.as_ref().unwrap().get(i), s.max.as_u128());
+        sum += s.total_stopping_time;
+    }
+    if b > a {
+        assert_eq!(summary.total_stopping_time.unwrap().sum, sum);
+    }
+}

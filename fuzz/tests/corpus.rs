@@ -40,3 +40,8 @@ fn parse_corpus() {
 fn map_corpus() {
     replay("map", collatz_fuzz::map);
 }
+
+#[test]
+fn range_corpus() {
+    replay("range", collatz_fuzz::range);
+}
