@@ -896,23 +896,27 @@ fn leaf_summary(
     };
     let mut overflow: u32 = 0;
     ctl.check()?;
-    // even n: T(n) = T(n/2) + 1
+    // even n: T(n) = T(n/2) + 1, from consecutive memo entries
     let first_even = start + (start & 1);
-    let mut n = first_even;
-    while n < end {
-        let v = view.tst_at(n >> 1) + 1;
+    let evens = t[(first_even - start) as usize..].iter_mut().step_by(2);
+    let halves = &view.tst[(first_even / 2) as usize - view.base..];
+    for (slot, &h) in evens.zip(halves) {
+        let v = h as u32 + 1;
         overflow |= v;
-        t[(n - start) as usize] = v as u16;
-        n += 2;
+        *slot = v as u16;
     }
-    // n = 4k + 1: T(n) = T(3k + 1) + 3
+    // n = 4k + 1: T(n) = T(3k + 1) + 3, from every third memo entry
     let first_one = start + (5 - start % 4) % 4;
-    let mut n = first_one;
-    while n < end {
-        let v = view.tst_at(3 * (n >> 2) + 1) + 3;
-        overflow |= v;
-        t[(n - start) as usize] = v as u16;
-        n += 4;
+    if first_one < end {
+        let ones = t[(first_one - start) as usize..].iter_mut().step_by(4);
+        let thirds = view.tst[(3 * (first_one >> 2) + 1) as usize - view.base..]
+            .iter()
+            .step_by(3);
+        for (slot, &h) in ones.zip(thirds) {
+            let v = h as u32 + 3;
+            overflow |= v;
+            *slot = v as u16;
+        }
     }
     // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
     let mut glide_cands: Vec<Record> = Vec::new();
@@ -948,24 +952,44 @@ fn leaf_summary(
     summary.end = end;
     summary.count = len as u64;
     if want.total_stopping_time {
-        // four interleaved histograms: runs of equal values do not wait on one counter
+        // four histograms, one per position mod 4: runs of equal values do not wait on one
+        // counter
         let width = (overflow as usize + 1).next_power_of_two();
-        let mut hists = vec![0u64; 4 * width];
+        let mut hists = [
+            vec![0u64; width],
+            vec![0u64; width],
+            vec![0u64; width],
+            vec![0u64; width],
+        ];
         let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
-        for (i, &v) in t.iter().enumerate() {
+        let mut record = |i: usize, v: u16, best: &mut i64, best_n: &mut u64| {
+            *best = v as i64;
+            *best_n = start + i as u64;
+            summary.delay_records.push(Record {
+                n: *best_n,
+                value: v as u128,
+            });
+        };
+        let mut quads = t.chunks_exact(4);
+        for (q, quad) in quads.by_ref().enumerate() {
+            for (k, &v) in quad.iter().enumerate() {
+                sum += v as u64;
+                hists[k][v as usize] += 1;
+                if v as i64 > best {
+                    record(4 * q + k, v, &mut best, &mut best_n);
+                }
+            }
+        }
+        let tail = len - len % 4;
+        for (k, &v) in quads.remainder().iter().enumerate() {
             sum += v as u64;
-            hists[(i & 3) * width + v as usize] += 1;
+            hists[k][v as usize] += 1;
             if v as i64 > best {
-                best = v as i64;
-                best_n = start + i as u64;
-                summary.delay_records.push(Record {
-                    n: best_n,
-                    value: v as u128,
-                });
+                record(tail + k, v, &mut best, &mut best_n);
             }
         }
         let mut hist: Vec<u64> = (0..width)
-            .map(|v| (0..4).map(|k| hists[k * width + v]).sum())
+            .map(|v| hists.iter().map(|h| h[v]).sum())
             .collect();
         let last = hist.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1);
         hist.truncate(last);
