@@ -1,0 +1,540 @@
+//! The work on one chunk: per-number results (`compute`), the general leaf, and the two
+//! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
+
+use super::kernel::{drop_pending, follow_pending, MemoView, Out, Pending};
+use super::split::{MaxSlice, MemoSlices, Slices};
+use super::summary::{self, Acc, Record, StatSummary, Summary};
+use super::{Control, Want};
+use crate::error::{Error, Result};
+
+/// The results for n, less its memo entries (see [`Pending`]), with the residue rules of
+/// PERFORMANCE.md where the memo allows: an even n takes one halving to n/2, an n = 1 (mod 4)
+/// three steps to (3n+1)/4, both below n. Values that outgrow u64 take the exact
+/// arbitrary-precision path.
+#[inline(always)]
+pub(super) fn compute(n: u64, p: u64) -> Result<Pending> {
+    if n & 1 == 0 {
+        let h = n >> 1;
+        if h < p {
+            return Ok(Pending {
+                part: Out {
+                    tst: 1,
+                    glide: 1,
+                    odd: 0,
+                    max: n as u128,
+                },
+                idx: h,
+            });
+        }
+    } else if n & 3 == 1 && n > 1 {
+        // n = 4k + 1: n -> 12k + 4 -> 6k + 2 -> 3k + 1
+        let q = 3 * (n >> 2) + 1;
+        if q < p {
+            return Ok(Pending {
+                part: Out {
+                    tst: 3,
+                    glide: 3,
+                    odd: 1,
+                    max: 3 * n as u128 + 1,
+                },
+                idx: q,
+            });
+        }
+    } else if n == 1 {
+        return Ok(Pending {
+            part: Out {
+                tst: 0,
+                glide: 0,
+                odd: 0,
+                max: 1,
+            },
+            idx: 1,
+        });
+    }
+    match follow_pending(n, p.min(n)) {
+        Some(pending) => Ok(pending),
+        None => Ok(Pending {
+            part: slow(n)?,
+            idx: 1,
+        }),
+    }
+}
+
+#[cold]
+pub(super) fn slow(n: u64) -> Result<Out> {
+    let s = crate::stats(n)?;
+    let too_big = || Error::LimitExceeded {
+        what: "u128 maximum",
+        limit: 128,
+        steps: s.total_stopping_time,
+        bits: s.max.bits(),
+    };
+    Ok(Out {
+        tst: u32::try_from(s.total_stopping_time).map_err(|_| too_big())?,
+        glide: u32::try_from(s.stopping_time).map_err(|_| too_big())?,
+        odd: u32::try_from(s.odd_steps).map_err(|_| too_big())?,
+        max: s.max.as_u128().ok_or_else(too_big)?,
+    })
+}
+
+pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
+    u16::try_from(v).map_err(|_| Error::LimitExceeded {
+        what: "u16 step count",
+        limit: u16::MAX as u64,
+        steps: v as u64,
+        bits: 64 - n.leading_zeros() as u64,
+    })
+}
+
+/// The summary hot path (no columns, no exact maxima): pass one fills the chunk's total
+/// stopping times (into the memo wave, or a scratch buffer) class by class with one memo
+/// lookup each for even n and n = 1 (mod 4), and the residue table or the kernel for
+/// n = 3 (mod 4), which also yields their glides and (only where they could matter) their
+/// maxima before the drop; pass two sums, counts and finds the delay records over the
+/// filled buffer in order.
+#[inline(never)]
+pub(super) fn leaf_summary(
+    start: u64,
+    len: usize,
+    p: u64,
+    view: &MemoView,
+    memo_out: Option<&mut [u16]>,
+    want: Want,
+    ctl: &Control,
+) -> Result<Summary> {
+    let end = start + len as u64;
+    let mut scratch = Vec::new();
+    let t: &mut [u16] = match memo_out {
+        Some(m) => m,
+        None => {
+            scratch.resize(len, 0u16);
+            &mut scratch
+        }
+    };
+    let mut overflow: u32 = 0;
+    ctl.check()?;
+    // even n: T(n) = T(n/2) + 1, from consecutive memo entries
+    let first_even = start + (start & 1);
+    let evens = t[(first_even - start) as usize..].iter_mut().step_by(2);
+    let halves = &view.tst[(first_even / 2) as usize - view.base..];
+    for (slot, &h) in evens.zip(halves) {
+        let v = h as u32 + 1;
+        overflow |= v;
+        *slot = v as u16;
+    }
+    // n = 4k + 1: T(n) = T(3k + 1) + 3, from every third memo entry
+    let first_one = start + (5 - start % 4) % 4;
+    if first_one < end {
+        let ones = t[(first_one - start) as usize..].iter_mut().step_by(4);
+        let thirds = view.tst[(3 * (first_one >> 2) + 1) as usize - view.base..]
+            .iter()
+            .step_by(3);
+        for (slot, &h) in ones.zip(thirds) {
+            let v = h as u32 + 3;
+            overflow |= v;
+            *slot = v as u16;
+        }
+    }
+    // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
+    let mut glide_cands: Vec<Record> = Vec::new();
+    let mut path_cands: Vec<Record> = Vec::new();
+    let (mut glide_best, mut path_best, mut glide_sum) = (0u32, 0u128, 0u64);
+    each_three_mod_four(start, end, p, view, ctl, |n, r| {
+        overflow |= r.tst;
+        t[(n - start) as usize] = r.tst as u16;
+        glide_sum += r.glide as u64;
+        if r.glide > glide_best {
+            glide_best = r.glide;
+            glide_cands.push(Record {
+                n,
+                value: r.glide as u128,
+            });
+        }
+        if r.max > path_best {
+            path_best = r.max;
+            path_cands.push(Record { n, value: r.max });
+        }
+        Ok(())
+    })?;
+    if overflow > u16::MAX as u32 {
+        return Err(Error::LimitExceeded {
+            what: "u16 step count",
+            limit: u16::MAX as u64,
+            steps: overflow as u64,
+            bits: 64 - start.leading_zeros() as u64,
+        });
+    }
+    // pass two: in order of n
+    let mut summary = Summary::empty(start);
+    summary.end = end;
+    summary.count = len as u64;
+    if want.total_stopping_time {
+        // four histograms, one per position mod 4: runs of equal values do not wait on one
+        // counter
+        let width = (overflow as usize + 1).next_power_of_two();
+        let mut hists = [
+            vec![0u64; width],
+            vec![0u64; width],
+            vec![0u64; width],
+            vec![0u64; width],
+        ];
+        let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
+        let mut record = |i: usize, v: u16, best: &mut i64, best_n: &mut u64| {
+            *best = v as i64;
+            *best_n = start + i as u64;
+            summary.delay_records.push(Record {
+                n: *best_n,
+                value: v as u128,
+            });
+        };
+        let mut quads = t.chunks_exact(4);
+        for (q, quad) in quads.by_ref().enumerate() {
+            for (k, &v) in quad.iter().enumerate() {
+                sum += v as u64;
+                hists[k][v as usize] += 1;
+                if v as i64 > best {
+                    record(4 * q + k, v, &mut best, &mut best_n);
+                }
+            }
+        }
+        let tail = len - len % 4;
+        for (k, &v) in quads.remainder().iter().enumerate() {
+            sum += v as u64;
+            hists[k][v as usize] += 1;
+            if v as i64 > best {
+                record(tail + k, v, &mut best, &mut best_n);
+            }
+        }
+        let mut hist: Vec<u64> = (0..width)
+            .map(|v| hists.iter().map(|h| h[v]).sum())
+            .collect();
+        let last = hist.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1);
+        hist.truncate(last);
+        summary.histogram = hist;
+        summary.total_stopping_time = Some(StatSummary {
+            sum,
+            max: best.max(0) as u32,
+            max_n: best_n,
+        });
+    }
+    let evens = (end - first_even).div_ceil(2);
+    let ones = if first_one < end {
+        (end - first_one).div_ceil(4)
+    } else {
+        0
+    };
+    if want.stopping_time {
+        // glides 1 (even) and 3 (1 mod 4) can be records only at their class's first n
+        if evens > 0 {
+            glide_cands.push(Record {
+                n: first_even,
+                value: 1,
+            });
+        }
+        if ones > 0 {
+            glide_cands.push(Record {
+                n: first_one,
+                value: 3,
+            });
+        }
+        let records = summary::interleave_records(glide_cands);
+        let top = records.last().copied();
+        summary.stopping_time = top.map(|r| StatSummary {
+            sum: glide_sum + evens + 3 * ones,
+            max: r.value as u32,
+            max_n: r.n,
+        });
+        summary.glide_records = records;
+    }
+    if want.max_excursion {
+        // the maximum before the drop is n for even n and 3n+1 for n = 1 (mod 4); n - 1 and
+        // n - 2 beat those, so only the first of each class in the chunk can be a record
+        if evens > 0 {
+            path_cands.push(Record {
+                n: first_even,
+                value: first_even as u128,
+            });
+        }
+        if ones > 0 {
+            path_cands.push(Record {
+                n: first_one,
+                value: 3 * first_one as u128 + 1,
+            });
+        }
+        let records = summary::interleave_records(path_cands);
+        summary.max_excursion = records.last().copied();
+        summary.path_records = records;
+    }
+    ctl.advance(len as u64);
+    Ok(summary)
+}
+
+/// Calls `each(n, result)` for every n = 3 (mod 4) in [start, end), in order, a block at a
+/// time: the residue table (or the kernel) for the whole block first, then the block's memo
+/// lookups, which miss the cache independently of each other. Returns the count.
+pub(super) fn each_three_mod_four(
+    start: u64,
+    end: u64,
+    p: u64,
+    view: &MemoView,
+    ctl: &Control,
+    mut each: impl FnMut(u64, Out) -> Result<()>,
+) -> Result<u64> {
+    let mut pending = [Pending::default(); BLOCK];
+    let mut finished = [Out::default(); BLOCK];
+    let mut n0 = start + (7 - start % 4) % 4;
+    let mut count = 0;
+    let mut since_check = 0;
+    while n0 < end {
+        since_check += BLOCK;
+        if since_check >= 1024 {
+            ctl.check()?;
+            since_check = 0;
+        }
+        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
+        for (j, slot) in pending[..block].iter_mut().enumerate() {
+            let n = n0 + 4 * j as u64;
+            *slot = match drop_pending(n, p) {
+                Some(d) => d,
+                None => compute(n, p)?,
+            };
+        }
+        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
+            *fin = slot.finish(view);
+        }
+        for (j, r) in finished[..block].iter().enumerate() {
+            each(n0 + 4 * j as u64, *r)?;
+        }
+        count += block as u64;
+        n0 += 4 * block as u64;
+    }
+    Ok(count)
+}
+
+/// Where [`leaf_dense`] writes: the wave's memo entries and the requested columns.
+pub(super) struct Sink<'s> {
+    /// the largest step count written, checked against u16 at the end
+    top: u32,
+    /// whether anything at all is written
+    any: bool,
+    memo_tst: Option<&'s mut [u16]>,
+    memo_max: Option<&'s mut [u64]>,
+    tst: Option<&'s mut [u16]>,
+    glide: Option<&'s mut [u16]>,
+    max: Option<MaxSlice<'s>>,
+}
+
+impl Sink<'_> {
+    #[inline(always)]
+    fn put(&mut self, i: usize, r: &Out) {
+        self.top = self.top.max(r.tst).max(r.glide);
+        if !self.any {
+            return;
+        }
+        if let Some(t) = &mut self.memo_tst {
+            t[i] = r.tst as u16;
+        }
+        if let Some(m) = &mut self.memo_max {
+            // memo values are far below 12,327,829,503: their maxima fit u64
+            m[i] = r.max as u64;
+        }
+        if let Some(t) = &mut self.tst {
+            t[i] = r.tst as u16;
+        }
+        if let Some(g) = &mut self.glide {
+            g[i] = r.glide as u16;
+        }
+        match &mut self.max {
+            Some(MaxSlice::U64(m)) => m[i] = r.max as u64,
+            Some(MaxSlice::U128(m)) => m[i] = r.max,
+            None => {}
+        }
+    }
+}
+
+/// Whether [`leaf_dense`] can take the chunk: no odd steps anywhere, and the even and
+/// n = 1 (mod 4) rules land inside the memo for every n of the chunk.
+pub(super) fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
+    let last = start + len as u64 - 1;
+    len > 0
+        && start >= 8
+        && !want.odd_steps
+        && view.odd.is_none()
+        && last / 2 < p
+        && 3 * (last >> 2) + 1 < p
+}
+
+/// The hot path: the chunk's start values class by class. Even n and n = 1 (mod 4) take one
+/// memo lookup each (n/2, (3n+1)/4); n = 3 (mod 4) take the residue table when their class
+/// surely drops within 16 steps (the maximum before the drop is computed only when its
+/// bound could matter), and are followed otherwise. Each class keeps its own summary, merged
+/// by n at the end.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+pub(super) fn leaf_dense(
+    start: u64,
+    mut out: Slices<'_>,
+    p: u64,
+    view: &MemoView,
+    mut memo: Option<MemoSlices<'_>>,
+    summarize: bool,
+    want: Want,
+    ctl: &Control,
+) -> Result<Option<Summary>> {
+    let len = out.len;
+    let end = start + len as u64;
+    let exact_max = view.max.is_some();
+    let (memo_tst, memo_max) = match memo.take() {
+        Some(m) => (Some(m.tst), m.max),
+        None => (None, None),
+    };
+    let mut sink = Sink {
+        top: 0,
+        any: memo_tst.is_some()
+            || memo_max.is_some()
+            || out.tst.is_some()
+            || out.glide.is_some()
+            || out.max.is_some(),
+        memo_tst,
+        memo_max,
+        tst: out.tst.take(),
+        glide: out.glide.take(),
+        max: out.max.take(),
+    };
+    let mut emit = |i: usize, r: &Out| sink.put(i, r);
+    let mut accs: Vec<Acc> = (0..3).map(|_| Acc::new(start)).collect();
+    let mut counts = [0u64; 3];
+
+    ctl.check()?;
+    // even n: one halving to n/2 < p; n = 4k + 1: three steps to 3k + 1 < p. Each takes one
+    // memo lookup; its maximum before the drop is n or 3n + 1.
+    let classes = [
+        (start + (start & 1), 2u64, 1u32),
+        (start + (5 - start % 4) % 4, 4, 3),
+    ];
+    for (class, &(first, stride, steps)) in classes.iter().enumerate() {
+        let mut n = first;
+        while n < end {
+            let (idx, peak) = if stride == 2 {
+                (n >> 1, n as u128)
+            } else {
+                (3 * (n >> 2) + 1, 3 * n as u128 + 1)
+            };
+            let r = Out {
+                tst: view.tst_at(idx) + steps,
+                glide: steps,
+                odd: 0,
+                max: view.max_at(idx).map_or(peak, |mx| (mx as u128).max(peak)),
+            };
+            emit((n - start) as usize, &r);
+            if summarize {
+                accs[class].push_tst(n, r.tst);
+                // without exact maxima the value is n (3n + 1), below what the odd n - 1
+                // (the n - 2 = 3 mod 4) meets before it drops: only a class's first n in the
+                // chunk can be a path record
+                if exact_max || n < start + 4 {
+                    accs[class].push_max(n, r.max);
+                }
+            }
+            counts[class] += 1;
+            n += stride;
+        }
+        accs[class].push_glides(first, steps, counts[class]);
+        ctl.check()?;
+    }
+    // n = 4k + 3: the residue table or the kernel
+    counts[2] = each_three_mod_four(start, end, p, view, ctl, |n, r| {
+        emit((n - start) as usize, &r);
+        if summarize {
+            accs[2].push3(n, r.tst, r.glide, r.max);
+        }
+        Ok(())
+    })?;
+    to_u16(sink.top, start)?;
+    ctl.advance(len as u64);
+    if !summarize {
+        return Ok(None);
+    }
+    let parts: Vec<Summary> = accs
+        .into_iter()
+        .zip(counts)
+        .map(|(a, c)| a.finish(c, &want))
+        .collect();
+    Ok(Some(summary::merge_interleaved(start, end, parts)))
+}
+
+/// Start values whose memo lookups are issued together.
+pub(super) const BLOCK: usize = 32;
+
+/// One chunk, sequentially: compute every n, write the memo and output slices, summarise.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+pub(super) fn leaf(
+    start: u64,
+    mut out: Slices<'_>,
+    p: u64,
+    view: &MemoView,
+    mut memo: Option<MemoSlices<'_>>,
+    want: Want,
+    summarize: bool,
+    ctl: &Control,
+) -> Result<Option<Summary>> {
+    let mut summary = summarize.then(|| Acc::new(start));
+    let mut pending = [Pending::default(); BLOCK];
+    let mut finished = [Out::default(); BLOCK];
+    let mut i = 0;
+    while i < out.len {
+        if i % 4096 == 0 {
+            ctl.check()?;
+        }
+        let block = BLOCK.min(out.len - i);
+        // first every kernel walk of the block, then its memo lookups, which miss the cache
+        // independently of each other
+        for (j, slot) in pending[..block].iter_mut().enumerate() {
+            *slot = compute(start + (i + j) as u64, p)?;
+        }
+        // a tight gather loop: all of the block's loads are in flight at once
+        for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
+            *fin = slot.finish(view);
+        }
+        for (j, r) in finished[..block].iter().enumerate() {
+            let i = i + j;
+            let n = start + i as u64;
+            if let Some(m) = &mut memo {
+                m.tst[i] = to_u16(r.tst, n)?;
+                if let Some(o) = &mut m.odd {
+                    o[i] = to_u16(r.odd, n)?;
+                }
+                if let Some(mx) = &mut m.max {
+                    // memo bounds stay far below 12,327,829,503, whose maxima fit u64
+                    mx[i] = u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
+                        what: "u64 maximum in memo",
+                        limit: 64,
+                        steps: r.tst as u64,
+                        bits: 128 - r.max.leading_zeros() as u64,
+                    })?;
+                }
+            }
+            if let Some(t) = &mut out.tst {
+                t[i] = to_u16(r.tst, n)?;
+            }
+            if let Some(g) = &mut out.glide {
+                g[i] = to_u16(r.glide, n)?;
+            }
+            if let Some(o) = &mut out.odd {
+                o[i] = to_u16(r.odd, n)?;
+            }
+            match &mut out.max {
+                Some(MaxSlice::U64(m)) => m[i] = r.max as u64,
+                Some(MaxSlice::U128(m)) => m[i] = r.max,
+                None => {}
+            }
+            if let Some(s) = &mut summary {
+                s.push(n, r, &want);
+            }
+        }
+        i += block;
+    }
+    ctl.advance(out.len as u64);
+    Ok(summary.map(|s| s.finish(out.len as u64, &want)))
+}

@@ -1,0 +1,203 @@
+//! Output slices and their parallel division: the chunks of a run are disjoint `&mut`
+//! sub-slices of the columns and of the memo wave, processed with rayon `join`.
+
+use std::ops::Range;
+
+use super::{merge_opt, Columns, Control, MaxColumn, Summary};
+use crate::error::Result;
+
+/// Output slices for entries `part` of the columns.
+pub(super) fn column_slices(cols: &mut Columns, part: Range<usize>) -> Slices<'_> {
+    Slices {
+        len: part.end - part.start,
+        tst: cols
+            .total_stopping_time
+            .as_deref_mut()
+            .map(|v| &mut v[part.clone()]),
+        glide: cols
+            .stopping_time
+            .as_deref_mut()
+            .map(|v| &mut v[part.clone()]),
+        odd: cols.odd_steps.as_deref_mut().map(|v| &mut v[part.clone()]),
+        max: cols.max_excursion.as_mut().map(|m| match m {
+            MaxColumn::U64(v) => MaxSlice::U64(&mut v[part.clone()]),
+            MaxColumn::U128(v) => MaxSlice::U128(&mut v[part.clone()]),
+        }),
+    }
+}
+
+/// Splits a column into what is done (read-only) and the entries [done, todo) to fill.
+pub(super) fn split_col(
+    col: &mut Option<Vec<u16>>,
+    done: usize,
+    todo: usize,
+) -> (Option<&[u16]>, Option<&mut [u16]>) {
+    match col {
+        Some(v) => {
+            let (a, b) = v.split_at_mut(done);
+            (Some(&*a), Some(&mut b[..todo - done]))
+        }
+        None => (None, None),
+    }
+}
+
+/// Output slices for a run of consecutive start values; every field optional.
+pub(super) struct Slices<'a> {
+    pub(super) len: usize,
+    pub(super) tst: Option<&'a mut [u16]>,
+    pub(super) glide: Option<&'a mut [u16]>,
+    pub(super) odd: Option<&'a mut [u16]>,
+    pub(super) max: Option<MaxSlice<'a>>,
+}
+
+pub(super) enum MaxSlice<'a> {
+    U64(&'a mut [u64]),
+    U128(&'a mut [u128]),
+}
+
+pub(super) fn split_opt<T>(
+    s: Option<&mut [T]>,
+    mid: usize,
+) -> (Option<&mut [T]>, Option<&mut [T]>) {
+    match s {
+        Some(s) => {
+            let (a, b) = s.split_at_mut(mid);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    }
+}
+
+impl<'a> Slices<'a> {
+    /// Whether no column is requested.
+    pub(super) fn is_none(&self) -> bool {
+        self.tst.is_none() && self.glide.is_none() && self.odd.is_none() && self.max.is_none()
+    }
+
+    pub(super) fn none(len: usize) -> Self {
+        Slices {
+            len,
+            tst: None,
+            glide: None,
+            odd: None,
+            max: None,
+        }
+    }
+
+    pub(super) fn split_at(self, mid: usize) -> (Slices<'a>, Slices<'a>) {
+        let (t1, t2) = split_opt(self.tst, mid);
+        let (g1, g2) = split_opt(self.glide, mid);
+        let (o1, o2) = split_opt(self.odd, mid);
+        let (m1, m2) = match self.max {
+            Some(MaxSlice::U64(m)) => {
+                let (a, b) = m.split_at_mut(mid);
+                (Some(MaxSlice::U64(a)), Some(MaxSlice::U64(b)))
+            }
+            Some(MaxSlice::U128(m)) => {
+                let (a, b) = m.split_at_mut(mid);
+                (Some(MaxSlice::U128(a)), Some(MaxSlice::U128(b)))
+            }
+            None => (None, None),
+        };
+        (
+            Slices {
+                len: mid,
+                tst: t1,
+                glide: g1,
+                odd: o1,
+                max: m1,
+            },
+            Slices {
+                len: self.len - mid,
+                tst: t2,
+                glide: g2,
+                odd: o2,
+                max: m2,
+            },
+        )
+    }
+}
+
+/// The memo entries a wave writes.
+pub(super) struct MemoSlices<'a> {
+    pub(super) tst: &'a mut [u16],
+    pub(super) odd: Option<&'a mut [u16]>,
+    pub(super) max: Option<&'a mut [u64]>,
+}
+
+impl<'a> MemoSlices<'a> {
+    pub(super) fn split_at(self, mid: usize) -> (MemoSlices<'a>, MemoSlices<'a>) {
+        let (t1, t2) = self.tst.split_at_mut(mid);
+        let (o1, o2) = split_opt(self.odd, mid);
+        let (m1, m2) = split_opt(self.max, mid);
+        (
+            MemoSlices {
+                tst: t1,
+                odd: o1,
+                max: m1,
+            },
+            MemoSlices {
+                tst: t2,
+                odd: o2,
+                max: m2,
+            },
+        )
+    }
+}
+
+/// Where to split `len` start values: on a chunk boundary near the middle.
+pub(super) fn split_point(len: usize, chunk: usize) -> Option<usize> {
+    let chunks = len.div_ceil(chunk);
+    (chunks > 1).then(|| chunks / 2 * chunk)
+}
+
+/// Divide and conquer over chunks with rayon::join; summaries merge in order.
+pub(super) fn par_run<F>(
+    start: u64,
+    out: Slices<'_>,
+    ctl: &Control,
+    f: &F,
+) -> Result<Option<Summary>>
+where
+    F: Fn(u64, Slices<'_>) -> Result<Option<Summary>> + Sync,
+{
+    ctl.check()?;
+    let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
+    match split_point(out.len, chunk) {
+        None => f(start, out),
+        Some(mid) => {
+            let (a, b) = out.split_at(mid);
+            let (ra, rb) = rayon::join(
+                || par_run(start, a, ctl, f),
+                || par_run(start + mid as u64, b, ctl, f),
+            );
+            Ok(merge_opt(ra?, rb?))
+        }
+    }
+}
+
+pub(super) fn par_run_memo<F>(
+    start: u64,
+    out: Slices<'_>,
+    memo: MemoSlices<'_>,
+    ctl: &Control,
+    f: &F,
+) -> Result<Option<Summary>>
+where
+    F: Fn(u64, Slices<'_>, MemoSlices<'_>) -> Result<Option<Summary>> + Sync,
+{
+    ctl.check()?;
+    let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
+    match split_point(out.len, chunk) {
+        None => f(start, out, memo),
+        Some(mid) => {
+            let (a, b) = out.split_at(mid);
+            let (ma, mb) = memo.split_at(mid);
+            let (ra, rb) = rayon::join(
+                || par_run_memo(start, a, ma, ctl, f),
+                || par_run_memo(start + mid as u64, b, mb, ctl, f),
+            );
+            Ok(merge_opt(ra?, rb?))
+        }
+    }
+}
