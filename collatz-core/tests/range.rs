@@ -323,3 +323,11 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn impossible_columns_are_an_error_not_an_abort() {
+    let engine = RangeEngine::new();
+    let huge = 1..(1u64 << 59);
+    let r = engine.columns(huge, Want::TOTAL_STOPPING_TIME, &RunOptions::default());
+    assert!(matches!(r, Err(Error::LimitExceeded { .. })), "{r:?}");
+}

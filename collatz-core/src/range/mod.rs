@@ -210,22 +210,22 @@ impl RangeEngine {
         self.memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Column results for every n in `range`.
+    /// Column results for every n in `range`: 2 bytes per n per step-count column, 8 (16 past
+    /// [`U64_MAX_EXCURSION_BOUND`]) for maxima. Memory that cannot be had is an error, not an
+    /// abort; for ranges larger than memory use [`RangeEngine::chunks`].
     pub fn columns(&self, range: Range<u64>, want: Want, opts: &RunOptions) -> Result<Columns> {
         check_range(&range)?;
         let len = (range.end - range.start) as usize;
         let mut cols = Columns {
             start: range.start,
-            total_stopping_time: want.total_stopping_time.then(|| vec![0u16; len]),
-            stopping_time: want.stopping_time.then(|| vec![0u16; len]),
-            odd_steps: want.odd_steps.then(|| vec![0u16; len]),
-            max_excursion: want.max_excursion.then(|| {
-                if range.end <= U64_MAX_EXCURSION_BOUND {
-                    MaxColumn::U64(vec![0; len])
-                } else {
-                    MaxColumn::U128(vec![0; len])
-                }
-            }),
+            total_stopping_time: zeroed(want.total_stopping_time, len)?,
+            stopping_time: zeroed(want.stopping_time, len)?,
+            odd_steps: zeroed(want.odd_steps, len)?,
+            max_excursion: match (want.max_excursion, range.end <= U64_MAX_EXCURSION_BOUND) {
+                (false, _) => None,
+                (true, true) => zeroed(true, len)?.map(MaxColumn::U64),
+                (true, false) => zeroed(true, len)?.map(MaxColumn::U128),
+            },
         };
         if range.start == 1
             && want.total_stopping_time
@@ -469,6 +469,23 @@ impl RangeEngine {
 /// in the wave are below p, already in the memo, and the wave's chunks are independent.
 fn wave_end(p: u64, limit: u64) -> u64 {
     (p + (p / 8).max(1)).min(limit)
+}
+
+/// A zeroed column of `len` entries if `wanted`; an error rather than an abort when the
+/// memory cannot be reserved.
+fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>> {
+    if !wanted {
+        return Ok(None);
+    }
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| Error::LimitExceeded {
+        what: "memory for columns",
+        limit: len as u64,
+        steps: 0,
+        bits: 0,
+    })?;
+    v.resize(len, T::default());
+    Ok(Some(v))
 }
 
 /// Runs `f` on a pool of `opts.threads` threads, or on rayon's global pool.
