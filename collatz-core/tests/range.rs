@@ -331,3 +331,24 @@ fn impossible_columns_are_an_error_not_an_abort() {
     let r = engine.columns(huge, Want::TOTAL_STOPPING_TIME, &RunOptions::default());
     assert!(matches!(r, Err(Error::LimitExceeded { .. })), "{r:?}");
 }
+
+#[test]
+fn chunk_progress_counts_over_the_whole_range() {
+    let engine = RangeEngine::new();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let cb = |done: u64, total: u64| seen.lock().unwrap().push((done, total));
+    let o = RunOptions {
+        threads: Some(2),
+        chunk_size: 10_000,
+        progress: Some(&cb),
+        cancel: None,
+    };
+    let n = engine
+        .chunks(1..50_001, Want::TOTAL_STOPPING_TIME, o)
+        .unwrap()
+        .count();
+    assert_eq!(n, 5);
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.iter().all(|&(d, t)| t == 50_000 && d <= t));
+    assert_eq!(seen.iter().map(|&(d, _)| d).max(), Some(50_000));
+}

@@ -293,6 +293,7 @@ impl RangeEngine {
         }
         Ok(Chunks {
             engine: self,
+            first: range.start,
             next: range.start,
             end: range.end,
             want,
@@ -625,6 +626,7 @@ impl Control<'_> {
 /// Iterator returned by [`RangeEngine::chunks`].
 pub struct Chunks<'e, 'o> {
     engine: &'e RangeEngine,
+    first: u64,
     next: u64,
     end: u64,
     want: Want,
@@ -641,11 +643,20 @@ impl Iterator for Chunks<'_, '_> {
         let start = self.next;
         let end = start.saturating_add(self.opts.chunk_size).min(self.end);
         self.next = end;
-        // split each chunk among the threads
+        // split each chunk among the threads; progress counts over the whole range
         let threads = self.opts.threads.unwrap_or_else(rayon::current_num_threads) as u64;
+        let (done_before, total) = (start - self.first, self.end - self.first);
+        let outer = self.opts.progress;
+        let overall = move |done: u64, _chunk_total: u64| {
+            if let Some(p) = outer {
+                p(done_before + done, total);
+            }
+        };
         let inner = RunOptions {
             chunk_size: ((end - start).div_ceil(threads.max(1) * 4)).max(1024),
-            ..self.opts.clone()
+            progress: outer.is_some().then_some(&overall as Progress),
+            threads: self.opts.threads,
+            cancel: self.opts.cancel.clone(),
         };
         let result = self.engine.columns(start..end, self.want, &inner);
         if result.is_err() {
