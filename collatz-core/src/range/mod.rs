@@ -178,6 +178,9 @@ impl Default for RangeEngine {
     }
 }
 
+/// Columns from 1 take this prefix through the memo, then read the columns themselves.
+const COLUMN_PREFIX: u64 = 1 << 16;
+
 /// The memo grows to at least this many entries (within the cap) before a range is run.
 const MIN_MEMO_TARGET: u64 = 1 << 20;
 
@@ -335,8 +338,10 @@ impl RangeEngine {
             opts,
         };
         in_pool(opts, || {
+            // a short prefix through the memo; the columns carry the rest
             let memo_end = self
                 .memo_cap_entries(want.odd_steps, want.max_excursion)
+                .min(COLUMN_PREFIX)
                 .clamp(2, end);
             let first = (memo_end - 1) as usize;
             let slices = column_slices(cols, 0..first);
