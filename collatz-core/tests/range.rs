@@ -352,3 +352,33 @@ fn chunk_progress_counts_over_the_whole_range() {
     assert!(seen.iter().all(|&(d, t)| t == 50_000 && d <= t));
     assert_eq!(seen.iter().map(|&(d, _)| d).max(), Some(50_000));
 }
+
+#[test]
+fn columns_from_one_past_the_prefix_match_the_per_number_functions() {
+    let engine = RangeEngine::new();
+    let want = Want {
+        total_stopping_time: true,
+        stopping_time: true,
+        odd_steps: false,
+        max_excursion: true,
+    };
+    let c = engine.columns(1..400_000, want, &opts(2, 5000)).unwrap();
+    let (t, g, m) = (
+        c.total_stopping_time.unwrap(),
+        c.stopping_time.unwrap(),
+        c.max_excursion.unwrap(),
+    );
+    for n in (1..400_000u64).step_by(37).chain(399_990..400_000) {
+        let s = stats(n).unwrap();
+        let i = n as usize - 1;
+        assert_eq!(t[i] as u64, s.total_stopping_time, "n = {n}");
+        assert_eq!(g[i] as u64, s.stopping_time, "n = {n}");
+        assert_eq!(m.get(i), s.max.as_u128(), "n = {n}");
+    }
+    assert_eq!(
+        t.iter().map(|&v| v as u64).sum::<u64>(),
+        (1..400_000u64)
+            .map(|n| collatz_core::total_stopping_time(n).unwrap())
+            .sum::<u64>()
+    );
+}
