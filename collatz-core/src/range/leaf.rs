@@ -89,8 +89,7 @@ pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
 /// The summary hot path (no columns, no exact maxima): pass one fills the chunk's total
 /// stopping times (into the memo wave, or a scratch buffer) class by class with one memo
 /// lookup each for even n and n = 1 (mod 4), and the residue table or the kernel for
-/// n = 3 (mod 4), which also yields their glides and (only where they could matter) their
-/// maxima before the drop; pass two sums, counts and finds the delay records over the
+/// n = 3 (mod 4), which also yields their glides and maxima before the drop; pass two sums, counts and finds the delay records over the
 /// filled buffer in order.
 #[inline(never)]
 pub(super) fn leaf_summary(
@@ -364,11 +363,10 @@ pub(super) fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Wa
         && 3 * (last >> 2) + 1 < p
 }
 
-/// The hot path: the chunk's start values class by class. Even n and n = 1 (mod 4) take one
-/// memo lookup each (n/2, (3n+1)/4); n = 3 (mod 4) take the residue table when their class
-/// surely drops within 16 steps (the maximum before the drop is computed only when its
-/// bound could matter), and are followed otherwise. Each class keeps its own summary, merged
-/// by n at the end.
+/// The columns hot path: the chunk's start values class by class. Even n and n = 1 (mod 4)
+/// take one memo lookup each (n/2, (3n+1)/4); n = 3 (mod 4) take the residue table when their
+/// class surely drops within 16 steps (glide and maximum before the drop included), and are
+/// followed otherwise. Each class keeps its own summary, merged by n at the end.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
 pub(super) fn leaf_dense(

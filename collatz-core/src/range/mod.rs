@@ -269,15 +269,7 @@ impl RangeEngine {
     /// # Ok::<(), collatz_core::Error>(())
     /// ```
     pub fn verify(&self, range: Range<u64>, opts: &RunOptions) -> Result<Verification> {
-        match opts.threads {
-            Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
-            Some(t) => rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?
-                .install(|| verify::verify(range, opts)),
-            None => verify::verify(range, opts),
-        }
+        in_pool(opts, || verify::verify(range, opts))
     }
 
     /// Column results in chunks of `opts.chunk_size` start values, computed one chunk at a time
