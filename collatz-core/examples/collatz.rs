@@ -80,7 +80,7 @@ enum Command {
         #[arg(long)]
         histogram: bool,
         /// Start values per chunk of parallel work.
-        #[arg(long, default_value_t = 1 << 16)]
+        #[arg(long, default_value_t = 1 << 18)]
         chunk: u64,
     },
     /// Verify that every start value in [A, B) reaches 1, given all smaller values do.

@@ -462,7 +462,7 @@ pub(super) fn leaf_dense(
 }
 
 /// Start values whose memo lookups are issued together.
-pub(super) const BLOCK: usize = 32;
+pub(super) const BLOCK: usize = 64;
 
 /// One chunk, sequentially: compute every n, write the memo and output slices, summarise.
 #[allow(clippy::too_many_arguments)]
