@@ -173,7 +173,7 @@ const DROP_BITS: u32 = 16;
 /// for every q: the table builder checks this and leaves out any class where it fails.)
 /// `j` = 0: the class is not answered by the table.
 #[derive(Debug, Clone, Copy, Default)]
-struct DropEntry {
+pub(crate) struct DropEntry {
     j: u8,
     c: u8,
     cmax: u8,
@@ -183,7 +183,7 @@ struct DropEntry {
     dpeak: u32,
 }
 
-fn drop_table() -> &'static [DropEntry] {
+pub(crate) fn drop_table() -> &'static [DropEntry] {
     static TABLE: std::sync::OnceLock<Vec<DropEntry>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let k = DROP_BITS;
@@ -245,8 +245,8 @@ fn drop_table() -> &'static [DropEntry] {
 /// For n = 3 (mod 4): the table's answer, exact, if the residue class drops within K steps
 /// for this q, lands below `p`, and its values fit u64.
 #[inline(always)]
-pub(crate) fn drop_pending(n: u64, p: u64) -> Option<Pending> {
-    let e = drop_table()[((n & ((1 << DROP_BITS) - 1)) >> 2) as usize];
+pub(crate) fn drop_pending(table: &[DropEntry], n: u64, p: u64) -> Option<Pending> {
+    let e = table[((n & ((1 << DROP_BITS) - 1)) >> 2) as usize];
     let q = n >> DROP_BITS;
     if e.j == 0 || q < e.q_min as u64 {
         return None;

@@ -1,7 +1,7 @@
 //! The work on one chunk: per-number results (`compute`), the general leaf, and the two
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
-use super::kernel::{drop_pending, follow_pending, MemoView, Out, Pending};
+use super::kernel::{drop_pending, drop_table, follow_pending, MemoView, Out, Pending};
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
 use super::{Control, Want};
@@ -281,6 +281,7 @@ pub(super) fn each_three_mod_four(
 ) -> Result<u64> {
     let mut pending = [Pending::default(); BLOCK];
     let mut finished = [Out::default(); BLOCK];
+    let table = drop_table();
     let mut n0 = start + (7 - start % 4) % 4;
     let mut count = 0;
     let mut since_check = 0;
@@ -293,7 +294,7 @@ pub(super) fn each_three_mod_four(
         let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
         for (j, slot) in pending[..block].iter_mut().enumerate() {
             let n = n0 + 4 * j as u64;
-            *slot = match drop_pending(n, p) {
+            *slot = match drop_pending(table, n, p) {
                 Some(d) => d,
                 None => compute(n, p)?,
             };
