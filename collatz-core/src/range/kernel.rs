@@ -312,7 +312,7 @@ mod tests {
         let mut used = 0;
         for n in (3u64..1 << 18).step_by(4) {
             let p = n.min(1 << 17);
-            let Some(d) = drop_pending(n, p) else {
+            let Some(d) = drop_pending(drop_table(), n, p) else {
                 continue;
             };
             used += 1;
