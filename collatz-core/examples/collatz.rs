@@ -63,16 +63,8 @@ enum Command {
     },
     /// Analyse every start value in [A, B): sums, extremes, records, histogram.
     Range {
-        /// First start value (digits, 2^40, 1e9, ...).
-        a: String,
-        /// One past the last start value.
-        b: String,
-        /// Worker threads [default: one per core].
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Print exactly one JSON object.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        span: Span,
         /// Include the delay, path and glide records.
         #[arg(long)]
         records: bool,
@@ -85,16 +77,8 @@ enum Command {
     },
     /// Verify that every start value in [A, B) reaches 1, given all smaller values do.
     Verify {
-        /// First start value (digits, 2^40, 1e9, ...).
-        a: String,
-        /// One past the last start value.
-        b: String,
-        /// Worker threads [default: one per core].
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Print exactly one JSON object.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        span: Span,
     },
     /// Print the levels of the predecessor tree under 1 down to depth D.
     Tree {
@@ -107,6 +91,21 @@ enum Command {
         #[arg(long, default_value_t = 10_000_000)]
         max_level_size: usize,
     },
+}
+
+/// The arguments `range` and `verify` share.
+#[derive(clap::Args)]
+struct Span {
+    /// First start value (digits, 2^40, 1e9, ...).
+    a: String,
+    /// One past the last start value.
+    b: String,
+    /// Worker threads [default: one per core].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print exactly one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -222,10 +221,13 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             Ok(())
         }
         Command::Range {
-            a,
-            b,
-            threads,
-            json,
+            span:
+                Span {
+                    a,
+                    b,
+                    threads,
+                    json,
+                },
             records,
             histogram,
             chunk,
@@ -242,10 +244,13 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             print_summary(out, &summary, json, records, histogram)
         }
         Command::Verify {
-            a,
-            b,
-            threads,
-            json,
+            span:
+                Span {
+                    a,
+                    b,
+                    threads,
+                    json,
+                },
         } => {
             let clock = std::time::Instant::now();
             let v = with_progress(&a, &b, threads, 1 << 26, |range, opts| {

@@ -92,7 +92,7 @@ pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
 /// n = 3 (mod 4), which also yields their glides and maxima before the drop; pass two sums, counts and finds the delay records over the
 /// filled buffer in order.
 #[inline(never)]
-pub(super) fn leaf_summary(
+fn leaf_summary(
     start: u64,
     len: usize,
     p: u64,
@@ -352,9 +352,32 @@ impl Sink<'_> {
     }
 }
 
+/// One chunk of start values from `start`, reading the memo below `p` and writing `out`
+/// (and `memo`, in a wave): the summary hot path, the columns hot path, or the general leaf.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn chunk(
+    start: u64,
+    out: Slices<'_>,
+    p: u64,
+    view: &MemoView,
+    memo: Option<MemoSlices<'_>>,
+    summarize: bool,
+    want: Want,
+    ctl: &Control,
+) -> Result<Option<Summary>> {
+    if !dense_ok(start, out.len, p, view, want) {
+        return leaf(start, out, p, view, memo, want, summarize, ctl);
+    }
+    if summarize && out.is_none() && view.max.is_none() {
+        let memo_tst = memo.map(|m| m.tst);
+        return leaf_summary(start, out.len, p, view, memo_tst, want, ctl).map(Some);
+    }
+    leaf_dense(start, out, p, view, memo, summarize, want, ctl)
+}
+
 /// Whether [`leaf_dense`] can take the chunk: no odd steps anywhere, and the even and
 /// n = 1 (mod 4) rules land inside the memo for every n of the chunk.
-pub(super) fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
+fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
     let last = start + len as u64 - 1;
     len > 0
         && start >= 8
@@ -370,7 +393,7 @@ pub(super) fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Wa
 /// followed otherwise. Each class keeps its own summary, merged by n at the end.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-pub(super) fn leaf_dense(
+fn leaf_dense(
     start: u64,
     mut out: Slices<'_>,
     p: u64,
@@ -468,7 +491,7 @@ pub(super) const BLOCK: usize = 64;
 /// One chunk, sequentially: compute every n, write the memo and output slices, summarise.
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-pub(super) fn leaf(
+fn leaf(
     start: u64,
     mut out: Slices<'_>,
     p: u64,

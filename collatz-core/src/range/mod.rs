@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use kernel::{Memo, MemoView};
-use leaf::{dense_ok, leaf, leaf_dense, leaf_summary};
-use split::{column_slices, par_run, par_run_memo, split_col, MaxSlice, MemoSlices, Slices};
+use leaf::chunk;
+use split::{column_slices, par_run, split_col, MaxSlice, MemoSlices, Slices};
 pub use summary::{Record, StatSummary, Summary};
 pub use verify::{Verification, SIEVE_BITS};
 
@@ -365,12 +365,8 @@ impl RangeEngine {
                     odd: None,
                     max: max_todo,
                 };
-                par_run(cur, part, &ctl, &|start, sl| {
-                    if dense_ok(start, sl.len, cur, &view, want) {
-                        leaf_dense(start, sl, cur, &view, None, false, want, &ctl)
-                    } else {
-                        leaf(start, sl, cur, &view, None, want, false, &ctl)
-                    }
+                par_run(cur, part, None, &ctl, &|start, sl, mw| {
+                    chunk(start, sl, cur, &view, mw, false, want, &ctl)
                 })?;
                 cur = wave;
             }
@@ -436,16 +432,8 @@ impl RangeEngine {
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let view = memo.view();
-                let s = par_run(cur, part, ctl, &|start, sl| {
-                    if dense_ok(start, sl.len, p, &view, want) {
-                        if summarize && sl.is_none() && view.max.is_none() {
-                            leaf_summary(start, sl.len, p, &view, None, want, ctl).map(Some)
-                        } else {
-                            leaf_dense(start, sl, p, &view, None, summarize, want, ctl)
-                        }
-                    } else {
-                        leaf(start, sl, p, &view, None, want, summarize, ctl)
-                    }
+                let s = par_run(cur, part, None, ctl, &|start, sl, mw| {
+                    chunk(start, sl, p, &view, mw, summarize, want, ctl)
                 })?;
                 (end, s)
             } else {
@@ -575,16 +563,8 @@ fn grow(
             odd: odd_w,
             max: max_w,
         };
-        par_run_memo(p, out, memo_out, ctl, &|start, sl, mw| {
-            if dense_ok(start, sl.len, p, &view, want) {
-                if summarize && sl.is_none() && view.max.is_none() {
-                    leaf_summary(start, sl.len, p, &view, Some(mw.tst), want, ctl).map(Some)
-                } else {
-                    leaf_dense(start, sl, p, &view, Some(mw), summarize, want, ctl)
-                }
-            } else {
-                leaf(start, sl, p, &view, Some(mw), want, summarize, ctl)
-            }
+        par_run(p, out, Some(memo_out), ctl, &|start, sl, mw| {
+            chunk(start, sl, p, &view, mw, summarize, want, ctl)
         })
     };
     if result.is_err() {

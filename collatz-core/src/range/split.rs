@@ -151,40 +151,17 @@ pub(super) fn split_point(len: usize, chunk: usize) -> Option<usize> {
     (chunks > 1).then(|| chunks / 2 * chunk)
 }
 
-/// Divide and conquer over chunks with rayon::join; summaries merge in order.
+/// Divide and conquer over chunks with rayon::join, splitting the output slices and (in a
+/// memo wave) the memo slices alike; summaries merge in order.
 pub(super) fn par_run<F>(
     start: u64,
     out: Slices<'_>,
+    memo: Option<MemoSlices<'_>>,
     ctl: &Control,
     f: &F,
 ) -> Result<Option<Summary>>
 where
-    F: Fn(u64, Slices<'_>) -> Result<Option<Summary>> + Sync,
-{
-    ctl.check()?;
-    let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
-    match split_point(out.len, chunk) {
-        None => f(start, out),
-        Some(mid) => {
-            let (a, b) = out.split_at(mid);
-            let (ra, rb) = rayon::join(
-                || par_run(start, a, ctl, f),
-                || par_run(start + mid as u64, b, ctl, f),
-            );
-            Ok(merge_opt(ra?, rb?))
-        }
-    }
-}
-
-pub(super) fn par_run_memo<F>(
-    start: u64,
-    out: Slices<'_>,
-    memo: MemoSlices<'_>,
-    ctl: &Control,
-    f: &F,
-) -> Result<Option<Summary>>
-where
-    F: Fn(u64, Slices<'_>, MemoSlices<'_>) -> Result<Option<Summary>> + Sync,
+    F: Fn(u64, Slices<'_>, Option<MemoSlices<'_>>) -> Result<Option<Summary>> + Sync,
 {
     ctl.check()?;
     let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
@@ -192,10 +169,16 @@ where
         None => f(start, out, memo),
         Some(mid) => {
             let (a, b) = out.split_at(mid);
-            let (ma, mb) = memo.split_at(mid);
+            let (ma, mb) = match memo {
+                Some(m) => {
+                    let (x, y) = m.split_at(mid);
+                    (Some(x), Some(y))
+                }
+                None => (None, None),
+            };
             let (ra, rb) = rayon::join(
-                || par_run_memo(start, a, ma, ctl, f),
-                || par_run_memo(start + mid as u64, b, mb, ctl, f),
+                || par_run(start, a, ma, ctl, f),
+                || par_run(start + mid as u64, b, mb, ctl, f),
             );
             Ok(merge_opt(ra?, rb?))
         }
