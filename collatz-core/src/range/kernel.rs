@@ -273,6 +273,60 @@ pub(crate) fn drop_pending(table: &[DropEntry], n: u64, p: u64) -> Option<Pendin
     })
 }
 
+/// The hot half of the drop table, for the summary path: for n = q 2^K + r with `steps` != 0
+/// and q >= `q_min`, the first drop below n is T^j(n) = q `mul` + `d`, after `steps` C-steps
+/// (which are also the glide). 16 bytes, walked in order of n.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DropHot {
+    pub mul: u64,
+    pub d: u32,
+    pub q_min: u16,
+    pub steps: u16,
+}
+
+/// [`drop_table`] in the [`DropHot`] layout; classes whose `q_min` needs more than 16 bits
+/// are left to the caller's slow path.
+pub(crate) fn drop_hot() -> &'static [DropHot] {
+    static TABLE: std::sync::OnceLock<Vec<DropHot>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        drop_table()
+            .iter()
+            .map(|e| match u16::try_from(e.q_min) {
+                Ok(q_min) if e.j != 0 => DropHot {
+                    mul: (POW3[e.c as usize] as u64) << (DROP_BITS - e.j as u32),
+                    d: e.d,
+                    q_min,
+                    steps: e.j as u16 + e.c as u16,
+                },
+                _ => DropHot::default(),
+            })
+            .collect()
+    })
+}
+
+/// The index of n's entry in [`drop_table`] and [`drop_hot`] (n = 3 mod 4), and its q.
+#[inline(always)]
+pub(crate) fn drop_slot(n: u64) -> (usize, u64) {
+    (((n & ((1 << DROP_BITS) - 1)) >> 2) as usize, n >> DROP_BITS)
+}
+
+/// For an n the hot table answers: the largest value before its drop (a C-value, twice the
+/// peak T-value), exact.
+#[inline(always)]
+pub(crate) fn drop_peak(table: &[DropEntry], n: u64) -> u128 {
+    let (slot, q) = drop_slot(n);
+    let e = table[slot];
+    let peak_t =
+        ((q as u128) << (DROP_BITS - e.jmax as u32)) * POW3[e.cmax as usize] + e.dpeak as u128;
+    2 * peak_t
+}
+
+/// Every C-value within the first `DROP_BITS` T-steps of n is below this: each T-step at most
+/// multiplies by 3/2 (plus 1/2), and (3/2)^16 < 657.
+pub(crate) fn drop_peak_bound(n: u64) -> u128 {
+    2 * 657 * (n as u128 + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +381,36 @@ mod tests {
             assert!(exact.part.max >= pre);
         }
         assert!(used > 20_000, "{used}");
+    }
+
+    #[test]
+    fn the_hot_table_agrees_with_following() {
+        let (hot, table) = (drop_hot(), drop_table());
+        let mut used = 0;
+        for n in (3u64..1 << 20)
+            .step_by(4)
+            .chain((1u64 << 40..(1 << 40) + (1 << 18)).skip(3).step_by(4))
+        {
+            let (slot, q) = drop_slot(n);
+            let e = hot[slot];
+            if e.steps == 0 || q < e.q_min as u64 {
+                continue;
+            }
+            used += 1;
+            let x = q * e.mul + e.d as u64;
+            assert!(x < n, "n={n}");
+            let (s, sx) = (stats(n).unwrap(), stats(x).unwrap());
+            assert_eq!(e.steps as u64, s.stopping_time, "n={n}");
+            assert_eq!(
+                e.steps as u64 + sx.total_stopping_time,
+                s.total_stopping_time,
+                "n={n}"
+            );
+            let before_drop = follow_pending(n, n).unwrap().part.max;
+            assert_eq!(drop_peak(table, n), before_drop, "n={n}");
+            assert!(drop_peak(table, n) < drop_peak_bound(n), "n={n}");
+        }
+        assert!(used > 200_000, "{used}");
     }
 
     #[test]

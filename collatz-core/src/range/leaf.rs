@@ -1,7 +1,10 @@
 //! The work on one chunk: per-number results (`compute`), the general leaf, and the two
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
-use super::kernel::{drop_pending, drop_table, follow_pending, MemoView, Out, Pending};
+use super::kernel::{
+    drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table, follow_pending,
+    MemoView, Out, Pending,
+};
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
 use super::{Control, Want};
@@ -135,26 +138,14 @@ fn leaf_summary(
         }
     }
     // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
-    let mut glide_cands: Vec<Record> = Vec::new();
-    let mut path_cands: Vec<Record> = Vec::new();
-    let (mut glide_best, mut path_best, mut glide_sum) = (0u32, 0u128, 0u64);
-    each_three_mod_four(start, end, p, view, ctl, |n, r| {
-        overflow |= r.tst;
-        t[(n - start) as usize] = r.tst as u16;
-        glide_sum += r.glide as u64;
-        if r.glide > glide_best {
-            glide_best = r.glide;
-            glide_cands.push(Record {
-                n,
-                value: r.glide as u128,
-            });
-        }
-        if r.max > path_best {
-            path_best = r.max;
-            path_cands.push(Record { n, value: r.max });
-        }
-        Ok(())
-    })?;
+    let mut class = ClassRecords::default();
+    overflow |= fill_three_mod_four(start, end, p, view, ctl, t, &mut class)?;
+    let ClassRecords {
+        mut glide_cands,
+        mut path_cands,
+        glide_sum,
+        ..
+    } = class;
     if overflow > u16::MAX as u32 {
         return Err(Error::LimitExceeded {
             what: "u16 step count",
@@ -266,6 +257,99 @@ fn leaf_summary(
     }
     ctl.advance(len as u64);
     Ok(summary)
+}
+
+/// The n = 3 (mod 4) class's share of a summary: prefix-maximum candidates for the glide and
+/// path records (in increasing n) and the sum of glides.
+#[derive(Default)]
+struct ClassRecords {
+    glide_cands: Vec<Record>,
+    path_cands: Vec<Record>,
+    glide_best: u32,
+    path_best: u128,
+    glide_sum: u64,
+}
+
+impl ClassRecords {
+    #[inline(always)]
+    fn glide(&mut self, n: u64, glide: u32) {
+        self.glide_sum += glide as u64;
+        if glide > self.glide_best {
+            self.glide_best = glide;
+            self.glide_cands.push(Record {
+                n,
+                value: glide as u128,
+            });
+        }
+    }
+
+    #[inline(always)]
+    fn path(&mut self, n: u64, peak: u128) {
+        if peak > self.path_best {
+            self.path_best = peak;
+            self.path_cands.push(Record { n, value: peak });
+        }
+    }
+}
+
+/// Writes the total stopping time of every n = 3 (mod 4) in [start, end) into `t` (indexed
+/// from `start`), a block at a time: first the hot residue table (one multiply) or the kernel
+/// for the whole block, then the block's memo lookups, which miss the cache independently of
+/// each other. The table's peaks are computed only while they could still be a record.
+/// Returns the OR of the step counts written (for the u16 check).
+fn fill_three_mod_four(
+    start: u64,
+    end: u64,
+    p: u64,
+    view: &MemoView,
+    ctl: &Control,
+    t: &mut [u16],
+    class: &mut ClassRecords,
+) -> Result<u32> {
+    let (hot, table) = (drop_hot(), drop_table());
+    let mut idx = [0u64; BLOCK];
+    let mut part = [0u32; BLOCK];
+    let mut overflow = 0u32;
+    let mut n0 = start + (7 - start % 4) % 4;
+    let mut since_check = 0;
+    while n0 < end {
+        since_check += BLOCK;
+        if since_check >= 1024 {
+            ctl.check()?;
+            since_check = 0;
+        }
+        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
+        let peaks = class.path_best < drop_peak_bound(n0 + 4 * (block as u64 - 1));
+        for (j, (slot, steps)) in idx[..block].iter_mut().zip(&mut part).enumerate() {
+            let n = n0 + 4 * j as u64;
+            let (at, q) = drop_slot(n);
+            let e = hot[at];
+            // exact whenever the class drops for this q (then T^j(n) < n fits u64)
+            let x = q.wrapping_mul(e.mul).wrapping_add(e.d as u64);
+            if e.steps != 0 && q >= e.q_min as u64 && x < p {
+                *slot = x;
+                *steps = e.steps as u32;
+                class.glide(n, e.steps as u32);
+                if peaks {
+                    class.path(n, drop_peak(table, n));
+                }
+            } else {
+                let pending = compute(n, p)?;
+                *slot = pending.idx;
+                *steps = pending.part.tst;
+                class.glide(n, pending.part.glide);
+                class.path(n, pending.part.max);
+            }
+        }
+        let out = t[(n0 - start) as usize..].iter_mut().step_by(4);
+        for ((o, &x), &steps) in out.zip(&idx[..block]).zip(&part) {
+            let v = steps + view.tst_at(x);
+            overflow |= v;
+            *o = v as u16;
+        }
+        n0 += 4 * block as u64;
+    }
+    Ok(overflow)
 }
 
 /// Calls `each(n, result)` for every n = 3 (mod 4) in [start, end), in order, a block at a
