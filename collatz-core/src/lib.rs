@@ -26,7 +26,7 @@
 //!
 //! [`BigUint`]: num_bigint::BigUint
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod cache;

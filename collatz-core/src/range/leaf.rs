@@ -115,28 +115,6 @@ fn leaf_summary(
     };
     let mut overflow: u32 = 0;
     ctl.check()?;
-    // even n: T(n) = T(n/2) + 1, from consecutive memo entries
-    let first_even = start + (start & 1);
-    let evens = t[(first_even - start) as usize..].iter_mut().step_by(2);
-    let halves = &view.tst[(first_even / 2) as usize - view.base..];
-    for (slot, &h) in evens.zip(halves) {
-        let v = h as u32 + 1;
-        overflow |= v;
-        *slot = v as u16;
-    }
-    // n = 4k + 1: T(n) = T(3k + 1) + 3, from every third memo entry
-    let first_one = start + (5 - start % 4) % 4;
-    if first_one < end {
-        let ones = t[(first_one - start) as usize..].iter_mut().step_by(4);
-        let thirds = view.tst[(3 * (first_one >> 2) + 1) as usize - view.base..]
-            .iter()
-            .step_by(3);
-        for (slot, &h) in ones.zip(thirds) {
-            let v = h as u32 + 3;
-            overflow |= v;
-            *slot = v as u16;
-        }
-    }
     // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
     let mut class = ClassRecords::default();
     overflow |= fill_three_mod_four(start, end, p, view, ctl, t, &mut class)?;
@@ -146,6 +124,50 @@ fn leaf_summary(
         glide_sum,
         ..
     } = class;
+    // even n: T(n) = T(n/2) + 1; n = 4k + 1: T(n) = T(3k + 1) + 3. Whole quads 4k..4k+3 at
+    // once (a loop that vectorises: the n = 4k + 3 entries are already in place), then the
+    // chunk's ragged ends one by one.
+    let first_even = start + (start & 1);
+    let first_one = start + (5 - start % 4) % 4;
+    let (q0, q1) = (start.div_ceil(4), end / 4);
+    let one = |n: u64| -> u32 {
+        if n & 1 == 0 {
+            view.tst_at(n >> 1) + 1
+        } else {
+            view.tst_at(3 * (n >> 2) + 1) + 3
+        }
+    };
+    if q0 < q1 {
+        let quads = t[(4 * q0 - start) as usize..(4 * q1 - start) as usize].chunks_exact_mut(4);
+        let halves =
+            view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base].chunks_exact(2);
+        // T(3k + 1) for k in [q0, q1): the first of each triple from 3 q0 + 1 (the last
+        // triple is cut short where the memo ends)
+        let thirds =
+            &view.tst[(3 * q0 + 1) as usize - view.base..(3 * q1 - 1) as usize - view.base];
+        for ((quad, half), k) in quads.zip(halves).zip(0..) {
+            let (a, b, c) = (
+                half[0] as u32 + 1,
+                thirds[3 * k] as u32 + 3,
+                half[1] as u32 + 1,
+            );
+            overflow |= a | b | c;
+            quad[0] = a as u16;
+            quad[1] = b as u16;
+            quad[2] = c as u16;
+        }
+    }
+    let (head, tail) = if q0 < q1 {
+        (4 * q0, 4 * q1)
+    } else {
+        (end, end)
+    };
+    let ragged = (start..head).chain(tail..end);
+    for n in ragged.filter(|n| n & 3 != 3) {
+        let v = one(n);
+        overflow |= v;
+        t[(n - start) as usize] = v as u16;
+    }
     if overflow > u16::MAX as u32 {
         return Err(Error::LimitExceeded {
             what: "u16 step count",
@@ -169,30 +191,30 @@ fn leaf_summary(
             vec![0u64; width],
         ];
         let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
-        let mut record = |i: usize, v: u16, best: &mut i64, best_n: &mut u64| {
-            *best = v as i64;
-            *best_n = start + i as u64;
-            summary.delay_records.push(Record {
-                n: *best_n,
-                value: v as u128,
-            });
-        };
-        let mut quads = t.chunks_exact(4);
-        for (q, quad) in quads.by_ref().enumerate() {
-            for (k, &v) in quad.iter().enumerate() {
-                sum += v as u64;
-                hists[k][v as usize] += 1;
-                if v as i64 > best {
-                    record(4 * q + k, v, &mut best, &mut best_n);
+        // a block at a time: sum and maximum vectorise; only a block whose maximum beats the
+        // record so far is scanned for records
+        for (b, block) in t.chunks(64).enumerate() {
+            sum += block.iter().map(|&v| v as u32).sum::<u32>() as u64;
+            let mut quads = block.chunks_exact(4);
+            for quad in quads.by_ref() {
+                for (h, &v) in hists.iter_mut().zip(quad) {
+                    h[v as usize] += 1;
                 }
             }
-        }
-        let tail = len - len % 4;
-        for (k, &v) in quads.remainder().iter().enumerate() {
-            sum += v as u64;
-            hists[k][v as usize] += 1;
-            if v as i64 > best {
-                record(tail + k, v, &mut best, &mut best_n);
+            for (h, &v) in hists.iter_mut().zip(quads.remainder()) {
+                h[v as usize] += 1;
+            }
+            if block.iter().copied().max().unwrap_or(0) as i64 > best {
+                for (i, &v) in block.iter().enumerate() {
+                    if v as i64 > best {
+                        best = v as i64;
+                        best_n = start + (64 * b + i) as u64;
+                        summary.delay_records.push(Record {
+                            n: best_n,
+                            value: v as u128,
+                        });
+                    }
+                }
             }
         }
         let mut hist: Vec<u64> = (0..width)
@@ -307,18 +329,18 @@ fn fill_three_mod_four(
     class: &mut ClassRecords,
 ) -> Result<u32> {
     let (hot, table) = (drop_hot(), drop_table());
-    let mut idx = [0u64; BLOCK];
-    let mut part = [0u32; BLOCK];
+    let mut idx = [0u64; FILL_BLOCK];
+    let mut part = [0u32; FILL_BLOCK];
     let mut overflow = 0u32;
     let mut n0 = start + (7 - start % 4) % 4;
     let mut since_check = 0;
     while n0 < end {
-        since_check += BLOCK;
+        since_check += FILL_BLOCK;
         if since_check >= 1024 {
             ctl.check()?;
             since_check = 0;
         }
-        let block = (((end - n0).div_ceil(4)) as usize).min(BLOCK);
+        let block = (((end - n0).div_ceil(4)) as usize).min(FILL_BLOCK);
         let peaks = class.path_best < drop_peak_bound(n0 + 4 * (block as u64 - 1));
         for (j, (slot, steps)) in idx[..block].iter_mut().zip(&mut part).enumerate() {
             let n = n0 + 4 * j as u64;
@@ -327,6 +349,7 @@ fn fill_three_mod_four(
             // exact whenever the class drops for this q (then T^j(n) < n fits u64)
             let x = q.wrapping_mul(e.mul).wrapping_add(e.d as u64);
             if e.steps != 0 && q >= e.q_min as u64 && x < p {
+                view.prefetch_tst(x);
                 *slot = x;
                 *steps = e.steps as u32;
                 class.glide(n, e.steps as u32);
@@ -571,6 +594,9 @@ fn leaf_dense(
 
 /// Start values whose memo lookups are issued together.
 pub(super) const BLOCK: usize = 64;
+
+/// Start values of the summary path whose memo lookups are prefetched together.
+const FILL_BLOCK: usize = 256;
 
 /// One chunk, sequentially: compute every n, write the memo and output slices, summarise.
 #[allow(clippy::too_many_arguments)]
