@@ -22,6 +22,26 @@ impl Memo {
         }
     }
 
+    /// Reserves room for entries up to `target` (so that growing in waves never moves the
+    /// tables), with huge pages where the platform offers them. False if the memory cannot be
+    /// had.
+    pub fn reserve_to(&mut self, target: u64) -> bool {
+        fn one<T>(v: &mut Vec<T>, target: usize) -> bool {
+            if v.capacity() >= target {
+                return true;
+            }
+            let ok = v.try_reserve_exact(target - v.len()).is_ok();
+            if ok {
+                super::pages::advise_huge(v);
+            }
+            ok
+        }
+        let target = target as usize;
+        one(&mut self.tst, target)
+            && self.odd.as_mut().is_none_or(|o| one(o, target))
+            && self.max.as_mut().is_none_or(|m| one(m, target))
+    }
+
     /// Every n below this has its entries.
     pub fn bound(&self) -> u64 {
         self.tst.len() as u64

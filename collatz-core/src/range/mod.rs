@@ -13,6 +13,7 @@
 
 mod kernel;
 mod leaf;
+mod pages;
 mod split;
 mod summary;
 mod verify;
@@ -409,6 +410,14 @@ impl RangeEngine {
             .end
             .min(cap)
             .min(len.saturating_mul(2).max(MIN_MEMO_TARGET));
+        if !memo.reserve_to(target) {
+            return Err(Error::LimitExceeded {
+                what: "memory for the memo",
+                limit: target,
+                steps: 0,
+                bits: 0,
+            });
+        }
         // grow the memo up to the start of the range (no output)
         while memo.bound() < range.start.min(target) {
             let p = memo.bound();
@@ -470,6 +479,7 @@ fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>
         steps: 0,
         bits: 0,
     })?;
+    pages::advise_huge(&v);
     v.resize(len, T::default());
     Ok(Some(v))
 }
