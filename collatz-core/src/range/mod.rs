@@ -281,7 +281,6 @@ impl RangeEngine {
         want: Want,
         opts: RunOptions<'o>,
     ) -> Result<Chunks<'e, 'o>> {
-        check_range(&range)?;
         if opts.chunk_size == 0 {
             return Err(Error::InvalidArgument(
                 "chunk_size must be at least 1".into(),
@@ -289,10 +288,7 @@ impl RangeEngine {
         }
         Ok(Chunks {
             engine: self,
-            first: range.start,
-            next: range.start,
-            end: range.end,
-            want,
+            cursor: ChunkCursor::new(range, want)?,
             opts,
         })
     }
@@ -613,10 +609,7 @@ impl Control<'_> {
 /// Iterator returned by [`RangeEngine::chunks`].
 pub struct Chunks<'e, 'o> {
     engine: &'e RangeEngine,
-    first: u64,
-    next: u64,
-    end: u64,
-    want: Want,
+    cursor: ChunkCursor,
     opts: RunOptions<'o>,
 }
 
@@ -624,16 +617,72 @@ impl Iterator for Chunks<'_, '_> {
     type Item = Result<Columns>;
 
     fn next(&mut self) -> Option<Result<Columns>> {
+        self.cursor.next_chunk(self.engine, &self.opts)
+    }
+}
+
+/// Where a walk over a range in chunks stands: the state of [`RangeEngine::chunks`] without
+/// the borrow of the engine and options, for callers that must own it (a Python or JavaScript
+/// iterator) and pass the engine and options at each step.
+///
+/// ```
+/// use collatz_core::range::{ChunkCursor, RangeEngine, RunOptions, Want};
+/// let engine = RangeEngine::new();
+/// let opts = RunOptions { chunk_size: 4, ..RunOptions::default() };
+/// let mut cursor = ChunkCursor::new(1..10, Want::TOTAL_STOPPING_TIME)?;
+/// let first = cursor.next_chunk(&engine, &opts).unwrap()?;
+/// assert_eq!(first.total_stopping_time.unwrap(), [0, 1, 7, 2]);
+/// assert_eq!(cursor.remaining(), 5);
+/// # Ok::<(), collatz_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ChunkCursor {
+    first: u64,
+    next: u64,
+    end: u64,
+    want: Want,
+}
+
+impl ChunkCursor {
+    /// A cursor at the start of `range`.
+    pub fn new(range: Range<u64>, want: Want) -> Result<Self> {
+        check_range(&range)?;
+        Ok(ChunkCursor {
+            first: range.start,
+            next: range.start,
+            end: range.end,
+            want,
+        })
+    }
+
+    /// Start values not yet returned.
+    pub fn remaining(&self) -> u64 {
+        self.end - self.next
+    }
+
+    /// The columns of the next `opts.chunk_size` start values (split among `opts.threads`),
+    /// or `None` at the end. After an error the cursor is at the end.
+    pub fn next_chunk(
+        &mut self,
+        engine: &RangeEngine,
+        opts: &RunOptions,
+    ) -> Option<Result<Columns>> {
         if self.next >= self.end {
             return None;
         }
+        if opts.chunk_size == 0 {
+            self.next = self.end;
+            return Some(Err(Error::InvalidArgument(
+                "chunk_size must be at least 1".into(),
+            )));
+        }
         let start = self.next;
-        let end = start.saturating_add(self.opts.chunk_size).min(self.end);
+        let end = start.saturating_add(opts.chunk_size).min(self.end);
         self.next = end;
         // split each chunk among the threads; progress counts over the whole range
-        let threads = self.opts.threads.unwrap_or_else(rayon::current_num_threads) as u64;
+        let threads = opts.threads.unwrap_or_else(rayon::current_num_threads) as u64;
         let (done_before, total) = (start - self.first, self.end - self.first);
-        let outer = self.opts.progress;
+        let outer = opts.progress;
         let overall = move |done: u64, _chunk_total: u64| {
             if let Some(p) = outer {
                 p(done_before + done, total);
@@ -642,10 +691,10 @@ impl Iterator for Chunks<'_, '_> {
         let inner = RunOptions {
             chunk_size: ((end - start).div_ceil(threads.max(1) * 4)).max(1024),
             progress: outer.is_some().then_some(&overall as Progress),
-            threads: self.opts.threads,
-            cancel: self.opts.cancel.clone(),
+            threads: opts.threads,
+            cancel: opts.cancel.clone(),
         };
-        let result = self.engine.columns(start..end, self.want, &inner);
+        let result = engine.columns(start..end, self.want, &inner);
         if result.is_err() {
             self.next = self.end;
         }
