@@ -50,7 +50,8 @@ pub struct StepCache {
 /// One LRU shard and its counters, all behind the shard's mutex.
 #[derive(Debug)]
 struct Shard {
-    lru: LruCache<u64, u32>,
+    /// None for a shard whose share of the capacity is 0
+    lru: Option<LruCache<u64, u32>>,
     hits: u64,
     misses: u64,
     evictions: u64,
@@ -80,14 +81,15 @@ impl StepCache {
         )?;
         let mut dense = vec![0u16];
         dense.extend(cols.total_stopping_time.unwrap_or_default());
-        let per_shard = capacity.div_ceil(SHARDS).max(1);
-        let shard_cap = NonZeroUsize::new(per_shard).unwrap_or(NonZeroUsize::MIN);
+        // the capacity is split exactly: shard i holds capacity / SHARDS entries, one more for
+        // the first capacity % SHARDS shards, and none at all where that is 0
+        let shard_cap = |i: usize| capacity / SHARDS + usize::from(i < capacity % SHARDS);
         Ok(StepCache {
             dense,
             shards: (0..SHARDS)
-                .map(|_| {
+                .map(|i| {
                     Mutex::new(Shard {
-                        lru: LruCache::new(shard_cap),
+                        lru: NonZeroUsize::new(shard_cap(i)).map(LruCache::new),
                         hits: 0,
                         misses: 0,
                         evictions: 0,
@@ -111,7 +113,7 @@ impl StepCache {
         let shard = &self.shards[slot];
         {
             let mut s = lock(shard);
-            if let Some(&t) = s.lru.get(&n) {
+            if let Some(&t) = s.lru.as_mut().and_then(|l| l.get(&n)) {
                 s.hits += 1;
                 return Ok(t as u64);
             }
@@ -121,10 +123,13 @@ impl StepCache {
         let t = self.compute(n)?;
         let stored = u32::try_from(t).unwrap_or(u32::MAX);
         let mut s = lock(shard);
-        if let Some((old, _)) = s.lru.push(n, stored) {
-            if old != n {
-                s.evictions += 1;
-            }
+        let evicted = s
+            .lru
+            .as_mut()
+            .and_then(|l| l.push(n, stored))
+            .is_some_and(|(old, _)| old != n);
+        if evicted {
+            s.evictions += 1;
         }
         Ok(t)
     }
@@ -144,7 +149,7 @@ impl StepCache {
             stats.hits += s.hits;
             stats.misses += s.misses;
             stats.evictions += s.evictions;
-            stats.entries += s.lru.len() as u64;
+            stats.entries += s.lru.as_ref().map_or(0, |l| l.len()) as u64;
         }
         stats
     }
@@ -199,12 +204,34 @@ mod tests {
             );
         }
         let s = cache.stats();
-        assert!(s.entries <= 128, "{s:?}"); // 64 shards of ceil(100/64) = 2
+        assert!(s.entries <= 100, "{s:?}");
         assert!(s.evictions > 0);
         assert_eq!(s.hits + s.misses, 4999 + 300);
         assert_eq!(cache.total_stopping_time(0), Err(Error::Zero));
         assert!(cache.total_stopping_time(u64::MAX).is_ok());
         assert!(StepCache::new(1, 10).is_err());
+    }
+
+    #[test]
+    fn the_capacity_is_a_hard_bound() {
+        for cap in [0usize, 1, 4, 63, 64, 65, 1000] {
+            let cache = StepCache::new(16, cap).unwrap();
+            for n in 1u64 << 30..(1 << 30) + 5000 {
+                assert_eq!(
+                    cache.total_stopping_time(n).unwrap(),
+                    crate::total_stopping_time(n).unwrap()
+                );
+            }
+            let s = cache.stats();
+            assert!(s.entries <= cap as u64, "cap {cap}: {s:?}");
+            // every miss is stored (pushing one out when its shard is full), except in shards
+            // whose share of the capacity is 0
+            if cap >= SHARDS {
+                assert_eq!(s.evictions + s.entries, s.misses, "cap {cap}: {s:?}");
+            } else {
+                assert!(s.evictions + s.entries <= s.misses, "cap {cap}: {s:?}");
+            }
+        }
     }
 
     #[test]

@@ -477,7 +477,14 @@ pub struct StepCache {
 impl StepCache {
     #[new]
     #[pyo3(signature = (dense_below=1 << 20, capacity=1 << 20))]
-    fn new(dense_below: u64, capacity: usize) -> PyResult<Self> {
+    fn new(dense_below: i64, capacity: i64) -> PyResult<Self> {
+        let (Ok(dense_below), Ok(capacity)) =
+            (u64::try_from(dense_below), usize::try_from(capacity))
+        else {
+            return Err(PyValueError::new_err(format!(
+                "dense_below must be at least 2 and capacity at least 0, got {dense_below} and {capacity}"
+            )));
+        };
         Ok(StepCache {
             inner: CoreCache::new(dense_below, capacity).map_err(error)?,
         })

@@ -7,9 +7,6 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::convert::{big_to_py, error, int_arg, start_value, value_to_py};
 
-/// total_stopping_time(n, /)
-/// --
-///
 /// Steps of the 3x+1 map C (n/2 for even n, 3n+1 for odd n) from n to 1 (OEIS A006577).
 /// n: a positive int of any size.
 #[pyfunction]
@@ -17,18 +14,12 @@ fn total_stopping_time(n: &Bound<'_, PyAny>) -> PyResult<u64> {
     collatz_core::total_stopping_time(start_value(n)?).map_err(error)
 }
 
-/// stopping_time(n, /)
-/// --
-///
 /// Steps of C until the value first falls below n (the glide, OEIS A102419); 0 for n = 1.
 #[pyfunction]
 fn stopping_time(n: &Bound<'_, PyAny>) -> PyResult<u64> {
     collatz_core::stopping_time(start_value(n)?).map_err(error)
 }
 
-/// max_excursion(n, /)
-/// --
-///
 /// The largest value of n's trajectory, n included (OEIS A025586), as an exact int.
 #[pyfunction]
 fn max_excursion<'py>(n: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -104,9 +95,6 @@ impl Stats {
     }
 }
 
-/// stats(n, /)
-/// --
-///
 /// Every statistic of n in one pass: a frozen Stats object.
 #[pyfunction]
 fn stats(n: &Bound<'_, PyAny>) -> PyResult<Stats> {
@@ -142,9 +130,6 @@ impl Trajectory {
     }
 }
 
-/// trajectory(n, /)
-/// --
-///
 /// The trajectory of n under C (n/2, 3n+1) as a lazy iterator of ints, ending with 1.
 #[pyfunction]
 fn trajectory(n: &Bound<'_, PyAny>) -> PyResult<Trajectory> {
@@ -153,9 +138,6 @@ fn trajectory(n: &Bound<'_, PyAny>) -> PyResult<Trajectory> {
     })
 }
 
-/// shortcut_trajectory(n, /)
-/// --
-///
 /// The trajectory of n under the shortcut map T (n/2, (3n+1)/2), lazy, ending with 1.
 #[pyfunction]
 fn shortcut_trajectory(n: &Bound<'_, PyAny>) -> PyResult<Trajectory> {
@@ -164,9 +146,6 @@ fn shortcut_trajectory(n: &Bound<'_, PyAny>) -> PyResult<Trajectory> {
     })
 }
 
-/// predecessors(m, /)
-/// --
-///
 /// The values one C-step before m: (2m, (m-1)/3 or None).
 #[pyfunction]
 fn predecessors<'py>(
@@ -207,9 +186,6 @@ impl TreeLevels {
     }
 }
 
-/// tree_levels(max_depth, max_level_size=None)
-/// --
-///
 /// An iterator over the levels 0..=max_depth of the predecessor tree; a level with more than
 /// max_level_size values raises OverflowError instead of using the memory.
 #[pyfunction]
@@ -306,9 +282,6 @@ impl Map {
     }
 }
 
-/// parse(text, /)
-/// --
-///
 /// An integer from text such as "2^100 - 1", "1e9" or "12345" (the CLI's syntax).
 #[pyfunction]
 fn parse<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
