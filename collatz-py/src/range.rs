@@ -326,6 +326,8 @@ impl RangeEngine {
         self.inner.memo_bytes()
     }
 
+    /// Statistics of every n in [start, end) as numpy arrays, one per field (uint16 step
+    /// counts, uint64 maxima): a dict {field: array}. Releases the GIL; Ctrl-C stops it.
     #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn columns<'py>(
@@ -346,6 +348,8 @@ impl RangeEngine {
         columns_dict(py, cols)
     }
 
+    /// Summary of [start, end): counts, sums, maxima, histogram and records, in memory
+    /// independent of the range's size. Releases the GIL; Ctrl-C stops it.
     #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn summary<'py>(
@@ -366,6 +370,7 @@ impl RangeEngine {
         Summary::new(py, s)
     }
 
+    /// Shows that every n in [start, end) reaches 1, given that every smaller value does.
     #[pyo3(signature = (start, end, threads=None, progress=None))]
     fn verify<'py>(
         &self,
@@ -389,6 +394,8 @@ impl RangeEngine {
         })
     }
 
+    /// An iterator of (first_n, {field: array}) over [start, end), chunk_size start values
+    /// at a time (memory stays near one chunk).
     #[pyo3(signature = (start, end, fields, chunk_size, threads=None, progress=None))]
     #[allow(clippy::too_many_arguments)]
     fn chunks<'py>(
