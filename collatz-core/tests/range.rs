@@ -321,6 +321,11 @@ proptest! {
             prop_assert_eq!(c.odd_steps.as_ref().unwrap()[i] as u64, s.odd_steps);
             prop_assert_eq!(c.max_excursion.as_ref().unwrap().get(i), s.max.as_u128());
         }
+        // step counts alone take their own path (pass one of the summary path)
+        let t = RangeEngine::new()
+            .columns(range.clone(), Want::TOTAL_STOPPING_TIME, &opts(2, chunk))
+            .unwrap();
+        prop_assert_eq!(&t.total_stopping_time, &c.total_stopping_time);
     }
 }
 
@@ -380,5 +385,19 @@ fn columns_from_one_past_the_prefix_match_the_per_number_functions() {
         (1..400_000u64)
             .map(|n| collatz_core::total_stopping_time(n).unwrap())
             .sum::<u64>()
+    );
+    // step counts alone, from 1 and from the middle (through the memo's waves)
+    for (range, threads, chunk) in [(1..400_000u64, 2, 5000), (1..400_000, 1, 1 << 18)] {
+        let alone = RangeEngine::new()
+            .columns(range, Want::TOTAL_STOPPING_TIME, &opts(threads, chunk))
+            .unwrap();
+        assert_eq!(alone.total_stopping_time.as_deref(), Some(&t[..]));
+    }
+    let mid = RangeEngine::new()
+        .columns(123_457..399_999, Want::TOTAL_STOPPING_TIME, &opts(2, 777))
+        .unwrap();
+    assert_eq!(
+        mid.total_stopping_time.as_deref(),
+        Some(&t[123_456..399_998])
     );
 }

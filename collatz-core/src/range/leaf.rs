@@ -113,69 +113,16 @@ fn leaf_summary(
             &mut scratch
         }
     };
-    let mut overflow: u32 = 0;
-    ctl.check()?;
-    // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
     let mut class = ClassRecords::default();
-    overflow |= fill_three_mod_four(start, end, p, view, ctl, t, &mut class)?;
+    let overflow = fill(start, p, view, t, &mut class, ctl)?;
     let ClassRecords {
         mut glide_cands,
         mut path_cands,
         glide_sum,
         ..
     } = class;
-    // even n: T(n) = T(n/2) + 1; n = 4k + 1: T(n) = T(3k + 1) + 3. Whole quads 4k..4k+3 at
-    // once (a loop that vectorises: the n = 4k + 3 entries are already in place), then the
-    // chunk's ragged ends one by one.
     let first_even = start + (start & 1);
     let first_one = start + (5 - start % 4) % 4;
-    let (q0, q1) = (start.div_ceil(4), end / 4);
-    let one = |n: u64| -> u32 {
-        if n & 1 == 0 {
-            view.tst_at(n >> 1) + 1
-        } else {
-            view.tst_at(3 * (n >> 2) + 1) + 3
-        }
-    };
-    if q0 < q1 {
-        let quads = t[(4 * q0 - start) as usize..(4 * q1 - start) as usize].chunks_exact_mut(4);
-        let halves =
-            view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base].chunks_exact(2);
-        // T(3k + 1) for k in [q0, q1): the first of each triple from 3 q0 + 1 (the last
-        // triple is cut short where the memo ends)
-        let thirds =
-            &view.tst[(3 * q0 + 1) as usize - view.base..(3 * q1 - 1) as usize - view.base];
-        for ((quad, half), k) in quads.zip(halves).zip(0..) {
-            let (a, b, c) = (
-                half[0] as u32 + 1,
-                thirds[3 * k] as u32 + 3,
-                half[1] as u32 + 1,
-            );
-            overflow |= a | b | c;
-            quad[0] = a as u16;
-            quad[1] = b as u16;
-            quad[2] = c as u16;
-        }
-    }
-    let (head, tail) = if q0 < q1 {
-        (4 * q0, 4 * q1)
-    } else {
-        (end, end)
-    };
-    let ragged = (start..head).chain(tail..end);
-    for n in ragged.filter(|n| n & 3 != 3) {
-        let v = one(n);
-        overflow |= v;
-        t[(n - start) as usize] = v as u16;
-    }
-    if overflow > u16::MAX as u32 {
-        return Err(Error::LimitExceeded {
-            what: "u16 step count",
-            limit: u16::MAX as u64,
-            steps: overflow as u64,
-            bits: 64 - start.leading_zeros() as u64,
-        });
-    }
     // pass two: in order of n
     let mut summary = Summary::empty(start);
     summary.end = end;
@@ -279,6 +226,75 @@ fn leaf_summary(
     }
     ctl.advance(len as u64);
     Ok(summary)
+}
+
+/// Pass one of the hot paths: the total stopping time of every n in [start, start + t.len())
+/// into `t`, with `class` collecting the n = 3 (mod 4) class's glide and path candidates.
+/// Needs the memo (below `p`) to hold n/2 and (3n+1)/4 of every n of the chunk.
+fn fill(
+    start: u64,
+    p: u64,
+    view: &MemoView,
+    t: &mut [u16],
+    class: &mut ClassRecords,
+    ctl: &Control,
+) -> Result<u32> {
+    let end = start + t.len() as u64;
+    let mut overflow: u32 = 0;
+    ctl.check()?;
+    // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
+    overflow |= fill_three_mod_four(start, end, p, view, ctl, t, class)?;
+    // even n: T(n) = T(n/2) + 1; n = 4k + 1: T(n) = T(3k + 1) + 3. Whole quads 4k..4k+3 at
+    // once (a loop that vectorises: the n = 4k + 3 entries are already in place), then the
+    // chunk's ragged ends one by one.
+    let (q0, q1) = (start.div_ceil(4), end / 4);
+    let one = |n: u64| -> u32 {
+        if n & 1 == 0 {
+            view.tst_at(n >> 1) + 1
+        } else {
+            view.tst_at(3 * (n >> 2) + 1) + 3
+        }
+    };
+    if q0 < q1 {
+        let quads = t[(4 * q0 - start) as usize..(4 * q1 - start) as usize].chunks_exact_mut(4);
+        let halves =
+            view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base].chunks_exact(2);
+        // T(3k + 1) for k in [q0, q1): the first of each triple from 3 q0 + 1 (the last
+        // triple is cut short where the memo ends)
+        let thirds =
+            &view.tst[(3 * q0 + 1) as usize - view.base..(3 * q1 - 1) as usize - view.base];
+        for ((quad, half), k) in quads.zip(halves).zip(0..) {
+            let (a, b, c) = (
+                half[0] as u32 + 1,
+                thirds[3 * k] as u32 + 3,
+                half[1] as u32 + 1,
+            );
+            overflow |= a | b | c;
+            quad[0] = a as u16;
+            quad[1] = b as u16;
+            quad[2] = c as u16;
+        }
+    }
+    let (head, tail) = if q0 < q1 {
+        (4 * q0, 4 * q1)
+    } else {
+        (end, end)
+    };
+    let ragged = (start..head).chain(tail..end);
+    for n in ragged.filter(|n| n & 3 != 3) {
+        let v = one(n);
+        overflow |= v;
+        t[(n - start) as usize] = v as u16;
+    }
+    if overflow > u16::MAX as u32 {
+        return Err(Error::LimitExceeded {
+            what: "u16 step count",
+            limit: u16::MAX as u64,
+            steps: overflow as u64,
+            bits: 64 - start.leading_zeros() as u64,
+        });
+    }
+    Ok(overflow)
 }
 
 /// The n = 3 (mod 4) class's share of a summary: prefix-maximum candidates for the glide and
@@ -478,6 +494,26 @@ pub(super) fn chunk(
     if summarize && out.is_none() && view.max.is_none() {
         let memo_tst = memo.map(|m| m.tst);
         return leaf_summary(start, out.len, p, view, memo_tst, want, ctl).map(Some);
+    }
+    let tst_only = want.total_stopping_time && !want.stopping_time && !want.max_excursion;
+    let memo_tst_only = memo
+        .as_ref()
+        .is_none_or(|m| m.odd.is_none() && m.max.is_none());
+    if !summarize && tst_only && view.max.is_none() && memo_tst_only {
+        // step counts alone: pass one of the summary path, written where they are wanted
+        let mut class = ClassRecords::default();
+        match (out.tst, memo) {
+            (Some(t), None) => fill(start, p, view, t, &mut class, ctl)?,
+            (None, Some(m)) => fill(start, p, view, m.tst, &mut class, ctl)?,
+            (Some(t), Some(m)) => {
+                fill(start, p, view, m.tst, &mut class, ctl)?;
+                t.copy_from_slice(m.tst);
+                0
+            }
+            (None, None) => 0,
+        };
+        ctl.advance(out.len as u64);
+        return Ok(None);
     }
     leaf_dense(start, out, p, view, memo, summarize, want, ctl)
 }
