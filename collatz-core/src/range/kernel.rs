@@ -156,11 +156,21 @@ pub(crate) fn follow(n: u64, p: u64, memo: &MemoView) -> Option<Out> {
 /// [`follow`] without the final memo lookup.
 #[inline(always)]
 pub(crate) fn follow_pending(n: u64, p: u64) -> Option<Pending> {
-    let mut x = n;
-    let mut steps: u32 = 0;
-    let mut odd: u32 = 0;
+    follow_from(n, p, n, 0, 0, n)
+}
+
+/// [`follow_pending`] resumed at x after `steps` C-steps (`odd` of them odd) that never fell
+/// below n and whose largest value is `mx`.
+#[inline(always)]
+pub(crate) fn follow_from(
+    n: u64,
+    p: u64,
+    mut x: u64,
+    mut steps: u32,
+    mut odd: u32,
+    mut mx: u64,
+) -> Option<Pending> {
     let mut glide: u32 = 0;
-    let mut mx: u64 = n;
     loop {
         if x & 1 == 0 {
             let tz = x.trailing_zeros();
@@ -203,7 +213,7 @@ pub(crate) fn follow_pending(n: u64, p: u64) -> Option<Pending> {
 }
 
 /// Bits of the residue table for n = 3 (mod 4).
-const DROP_BITS: u32 = 16;
+pub(crate) const DROP_BITS: u32 = 16;
 
 /// What the first `DROP_BITS` T-steps do to every n = q 2^K + r of one residue class
 /// r = 3 (mod 4), for q >= `q_min`: the first drop below n is at T-step `j`, after `c` odd
@@ -324,23 +334,62 @@ pub(crate) struct DropHot {
     pub steps: u16,
 }
 
+/// Marks a [`DropHot`] entry whose class does not drop within `DROP_BITS` T-steps: `mul` and
+/// `d` then give T^K(n) = q `mul` + `d` (no scaling), after `steps & !CONTINUE` C-steps, from
+/// which the caller follows n further.
+pub(crate) const CONTINUE: u16 = 0x8000;
+
 /// [`drop_table`] in the [`DropHot`] layout; classes whose `q_min` needs more than 16 bits
-/// are left to the caller's slow path.
+/// are left to the caller's slow path. Classes that never drop within the K steps get a
+/// [`CONTINUE`] entry instead.
 pub(crate) fn drop_hot() -> &'static [DropHot] {
     static TABLE: std::sync::OnceLock<Vec<DropHot>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         drop_table()
             .iter()
-            .map(|e| match u16::try_from(e.q_min) {
+            .enumerate()
+            .map(|(i, e)| match u16::try_from(e.q_min) {
                 Ok(q_min) if e.j != 0 => DropHot {
                     mul: (POW3[e.c as usize] as u64) << (DROP_BITS - e.j as u32),
                     d: e.d,
                     q_min,
                     steps: e.j as u16 + e.c as u16,
                 },
-                _ => DropHot::default(),
+                _ => continue_entry((i as u64) << 2 | 3).unwrap_or_default(),
             })
             .collect()
+    })
+}
+
+/// The [`CONTINUE`] entry of residue r (= 3 mod 4), if its class stays at or above n for
+/// all K steps once q is large enough.
+fn continue_entry(r: u64) -> Option<DropHot> {
+    let k = DROP_BITS;
+    let (mut x, mut c) = (r, 0u32);
+    let mut q_min: u128 = 0;
+    for j in 1..=k {
+        if x & 1 == 1 {
+            x = (3 * x + 1) >> 1;
+            c += 1;
+        } else {
+            x >>= 1;
+        }
+        let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
+        if three_c < two_j {
+            return None; // the class drops for every large q
+        }
+        // no drop at j: q 2^(k-j) (3^c - 2^j) + T^j(r) >= r
+        let scale = 1u128 << (k - j);
+        let need = (r as u128)
+            .saturating_sub(x as u128)
+            .div_ceil(scale * (three_c - two_j));
+        q_min = q_min.max(need);
+    }
+    Some(DropHot {
+        mul: POW3[c as usize] as u64,
+        d: u32::try_from(x).ok()?,
+        q_min: u16::try_from(q_min).ok()?,
+        steps: CONTINUE | (k + c) as u16,
     })
 }
 
@@ -433,7 +482,7 @@ mod tests {
         {
             let (slot, q) = drop_slot(n);
             let e = hot[slot];
-            if e.steps == 0 || q < e.q_min as u64 {
+            if e.steps == 0 || e.steps & CONTINUE != 0 || q < e.q_min as u64 {
                 continue;
             }
             used += 1;
@@ -451,6 +500,31 @@ mod tests {
             assert!(drop_peak(table, n) < drop_peak_bound(n), "n={n}");
         }
         assert!(used > 200_000, "{used}");
+    }
+
+    #[test]
+    fn continue_entries_resume_exactly() {
+        let hot = drop_hot();
+        let mut used = 0;
+        let starts = (3u64..1 << 21).step_by(4);
+        for n in starts.chain(((1u64 << 40) + 3..(1 << 40) + (1 << 20)).step_by(4)) {
+            let (slot, q) = drop_slot(n);
+            let e = hot[slot];
+            if e.steps & CONTINUE == 0 || q < e.q_min as u64 {
+                continue;
+            }
+            used += 1;
+            let steps = (e.steps & !CONTINUE) as u32;
+            let x = q * e.mul + e.d as u64;
+            let resumed = follow_from(n, n, x, steps, steps - DROP_BITS, n).unwrap();
+            let whole = follow_pending(n, n).unwrap();
+            assert_eq!(resumed.idx, whole.idx, "n={n}");
+            assert_eq!(resumed.part.tst, whole.part.tst, "n={n}");
+            assert_eq!(resumed.part.glide, whole.part.glide, "n={n}");
+            assert_eq!(resumed.part.odd, whole.part.odd, "n={n}");
+            assert!(resumed.part.max <= whole.part.max, "n={n}");
+        }
+        assert!(used > 20_000, "{used}");
     }
 
     #[test]

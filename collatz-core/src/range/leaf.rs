@@ -2,8 +2,8 @@
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
 use super::kernel::{
-    drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table, follow_pending,
-    MemoView, Out, Pending,
+    drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table, follow_from,
+    follow_pending, MemoView, Out, Pending, CONTINUE, DROP_BITS,
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
@@ -364,7 +364,9 @@ fn fill_three_mod_four(
             let e = hot[at];
             // exact whenever the class drops for this q (then T^j(n) < n fits u64)
             let x = q.wrapping_mul(e.mul).wrapping_add(e.d as u64);
-            if e.steps != 0 && q >= e.q_min as u64 && x < p {
+            // steps in 1..CONTINUE: a drop entry (one compare)
+            let drops = e.steps.wrapping_sub(1) < CONTINUE - 1;
+            if drops && q >= e.q_min as u64 && x < p {
                 view.prefetch_tst(x);
                 *slot = x;
                 *steps = e.steps as u32;
@@ -373,7 +375,24 @@ fn fill_three_mod_four(
                     class.path(n, drop_peak(table, n));
                 }
             } else {
-                let pending = compute(n, p)?;
+                // a class that stays above n for K steps resumes from T^K(n), unless its first
+                // steps could still hold a path record
+                let resume = (e.steps & CONTINUE != 0 && q >= e.q_min as u64 && !peaks)
+                    .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
+                    .flatten();
+                let pending = match resume {
+                    Some(x) => {
+                        let k = (e.steps & !CONTINUE) as u32;
+                        // the peak of the first K steps is below the bound, so below path_best:
+                        // starting the maximum at n loses no record
+                        follow_from(n, p.min(n), x, k, k - DROP_BITS, n)
+                    }
+                    None => None,
+                };
+                let pending = match pending {
+                    Some(pending) => pending,
+                    None => compute(n, p)?,
+                };
                 *slot = pending.idx;
                 *steps = pending.part.tst;
                 class.glide(n, pending.part.glide);
