@@ -9,7 +9,10 @@ use collatz_core::range::{
     CancelToken, Columns as CoreColumns, MaxColumn, RangeEngine, Record as CoreRecord, RunOptions,
     Summary as CoreSummary, Verification as CoreVerification, Want,
 };
-use napi::bindgen_prelude::{AbortSignal, AsyncTask, BigInt, BigUint64Array, Either, Uint16Array};
+use napi::bindgen_prelude::{
+    AsyncTask, BigInt, BigUint64Array, Either, FnArgs, Function, JsObjectValue, Object,
+    Uint16Array, Unknown,
+};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Error, Result, Status, Task};
 use napi_derive::napi;
@@ -23,11 +26,11 @@ fn engine() -> Arc<RangeEngine> {
     ENGINE.get_or_init(|| Arc::new(RangeEngine::new())).clone()
 }
 
-type ProgressFn = ThreadsafeFunction<(f64, f64), (), (f64, f64), Status, false>;
+type ProgressFn = ThreadsafeFunction<FnArgs<(f64, f64)>, (), FnArgs<(f64, f64)>, Status, false>;
 
 /// Options of the range calls.
 #[napi(object, object_to_js = false)]
-pub struct RangeOptions {
+pub struct RangeOptions<'env> {
     /// Statistics to compute: any of "totalStoppingTime", "stoppingTime", "oddSteps",
     /// "maxExcursion". Default: ["totalStoppingTime"] for columns; all but "oddSteps" for
     /// summaries.
@@ -37,7 +40,8 @@ pub struct RangeOptions {
     /// Start values per unit of parallel work, progress and cancellation (default 2^18).
     pub chunk_size: Option<f64>,
     /// Async calls only: stops the call; its Promise rejects with an AbortError.
-    pub signal: Option<AbortSignal>,
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Object<'env>>,
     /// Async calls only: called as onProgress(done, total) while the call runs (at most
     /// every 50 ms, and at the end).
     #[napi(ts_type = "(done: number, total: number) => void")]
@@ -59,7 +63,7 @@ fn job(
     env: &Env,
     start: StartArg,
     end: StartArg,
-    o: &Option<RangeOptions>,
+    o: &Option<RangeOptions<'_>>,
     default: &[&str],
 ) -> Result<Job> {
     let start = bound(env, start, "start")?;
@@ -129,7 +133,7 @@ impl Job {
                 if done == total || at.elapsed() >= Duration::from_millis(50) {
                     *at = Instant::now();
                     p.call(
-                        (done as f64, total as f64),
+                        (done as f64, total as f64).into(),
                         ThreadsafeFunctionCallMode::NonBlocking,
                     );
                 }
@@ -281,7 +285,7 @@ pub fn columns(
     env: Env,
     #[napi(ts_arg_type = "number | bigint | string")] start: StartArg,
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<Columns> {
     let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
     match j.run(None, None, |o| engine().columns(j.start..j.end, j.want, o)) {
@@ -297,7 +301,7 @@ pub fn summary(
     env: Env,
     #[napi(ts_arg_type = "number | bigint | string")] start: StartArg,
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<Summary> {
     let j = job(&env, start, end, &options, &SUMMARY_DEFAULT)?;
     match j.run(None, None, |o| engine().summary(j.start..j.end, j.want, o)) {
@@ -312,7 +316,7 @@ pub fn verify(
     env: Env,
     #[napi(ts_arg_type = "number | bigint | string")] start: StartArg,
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<Verification> {
     let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
     match j.run(None, None, |o| engine().verify(j.start..j.end, o)) {
@@ -380,27 +384,37 @@ fn task(
     env: &Env,
     j: Job,
     kind: Kind,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
     let cancel = CancelToken::new();
     let (signal, progress) = match options {
         Some(o) => (o.signal, o.on_progress),
         None => (None, None),
     };
-    if let Some(s) = &signal {
-        let c = cancel.clone();
-        s.on_abort(move || c.cancel());
+    if let Some(signal) = signal {
+        // an already aborted signal cancels at once; otherwise its "abort" event does
+        if signal
+            .get_named_property::<Option<bool>>("aborted")?
+            .unwrap_or(false)
+        {
+            cancel.cancel();
+        } else {
+            let token = cancel.clone();
+            let listener = env.create_function_from_closure::<(), (), _>("onabort", move |_| {
+                token.cancel();
+                Ok(())
+            })?;
+            let add: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, Unknown<'_>> =
+                signal.get_named_property("addEventListener")?;
+            add.apply(signal, ("abort", listener).into())?;
+        }
     }
-    let _ = env;
-    Ok(AsyncTask::with_optional_signal(
-        RangeTask {
-            job: j,
-            kind,
-            cancel,
-            progress,
-        },
-        signal,
-    ))
+    Ok(AsyncTask::new(RangeTask {
+        job: j,
+        kind,
+        cancel,
+        progress,
+    }))
 }
 
 /// `columns` as a Promise, computed off the event loop; `options.signal` aborts it,
@@ -410,7 +424,7 @@ pub fn columns_async(
     env: Env,
     #[napi(ts_arg_type = "number | bigint | string")] start: StartArg,
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
     let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
     task(&env, j, Kind::Columns, options)
@@ -422,7 +436,7 @@ pub fn summary_async(
     env: Env,
     #[napi(ts_arg_type = "number | bigint | string")] start: StartArg,
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
     let j = job(&env, start, end, &options, &SUMMARY_DEFAULT)?;
     task(&env, j, Kind::Summary, options)
@@ -434,7 +448,7 @@ pub fn verify_async(
     env: Env,
     #[napi(ts_arg_type = "number | bigint | string")] start: StartArg,
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
-    options: Option<RangeOptions>,
+    options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
     let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
     task(&env, j, Kind::Verify, options)

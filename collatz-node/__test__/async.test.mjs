@@ -1,0 +1,50 @@
+// Promise versions: off the event loop (a 10 ms timer keeps firing), AbortSignal, progress.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as c from "../index.mjs";
+
+test("the event loop stays responsive during an async range", async () => {
+  let worst = 0, ticks = 0, last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 10);
+    last = now;
+    ticks++;
+  }, 10);
+  const t0 = performance.now();
+  const s = await c.summaryAsync(1e10, 1e10 + 4e7, { fields: ["totalStoppingTime"] });
+  const elapsed = performance.now() - t0;
+  clearInterval(timer);
+  assert.equal(s.count, "40000000");
+  assert.ok(elapsed > 200, `the range took only ${elapsed} ms`);
+  assert.ok(ticks > elapsed / 20, `only ${ticks} ticks in ${elapsed} ms`);
+  assert.ok(worst < 50, `a 10 ms timer was late by ${worst} ms`);
+});
+
+test("an AbortSignal stops a long async range promptly", async () => {
+  const ac = new AbortController();
+  const p = c.summaryAsync(1, 1e12, { signal: ac.signal });
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = performance.now();
+  ac.abort();
+  await assert.rejects(p, /abort/i);
+  assert.ok(performance.now() - t0 < 500, `stopped ${performance.now() - t0} ms after the abort`);
+  // the engine is still usable
+  assert.equal(c.summary(1, 1000).delayRecords.at(-1).n, "871");
+  // an already-aborted signal rejects as well
+  await assert.rejects(c.columnsAsync(1, 1e6, { signal: AbortSignal.abort() }), /abort/i);
+});
+
+test("progress reaches the total; async results equal sync ones", async () => {
+  const seen = [];
+  const s = await c.summaryAsync(1, 3e6, { onProgress: (done, total) => seen.push([done, total]), chunkSize: 1 << 14 });
+  await new Promise((r) => setTimeout(r, 20)); // let queued callbacks run
+  assert.ok(seen.length > 0);
+  assert.deepEqual(seen.at(-1), [2999999, 2999999]);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i][0] >= seen[i - 1][0]);
+  assert.deepEqual(s, c.summary(1, 3e6));
+  const cols = await c.columnsAsync(1, 1000, { fields: ["totalStoppingTime", "maxExcursion"] });
+  assert.deepEqual(cols, c.columns(1, 1000, { fields: ["totalStoppingTime", "maxExcursion"] }));
+  const v = await c.verifyAsync(2n ** 40n, 2n ** 40n + 2n ** 20n);
+  assert.equal(v.verified, String(2 ** 20));
+});
