@@ -380,6 +380,9 @@ impl Task for RangeTask {
     }
 }
 
+/// `signal.addEventListener(type, listener)`.
+type AddEventListener<'a> = Function<'a, FnArgs<(&'a str, Function<'a, (), ()>)>, Unknown<'a>>;
+
 fn task(
     env: &Env,
     j: Job,
@@ -404,8 +407,7 @@ fn task(
                 token.cancel();
                 Ok(())
             })?;
-            let add: Function<'_, FnArgs<(&str, Function<'_, (), ()>)>, Unknown<'_>> =
-                signal.get_named_property("addEventListener")?;
+            let add: AddEventListener<'_> = signal.get_named_property("addEventListener")?;
             add.apply(signal, ("abort", listener).into())?;
         }
     }

@@ -170,7 +170,11 @@ def main():
         rates[("summary_all", n_end)] = row("collatz_engine.summary, all cores", n_end, secs,
                                             s.total_stopping_time.sum)
         secs, c = best_of(lambda: ce.columns(1, n_end, threads=1, engine=ce.RangeEngine()), repeat)
-        row("collatz_engine.columns (uint16)", n_end, secs, int(c["total_stopping_time"].sum()))
+        rates[("columns", n_end)] = row("collatz_engine.columns (uint16)", n_end, secs,
+                                        int(c["total_stopping_time"].sum()))
+        secs, c = best_of(lambda: ce.columns(1, n_end, engine=ce.RangeEngine()), repeat)
+        rates[("columns_all", n_end)] = row("collatz_engine.columns, all cores", n_end, secs,
+                                            int(c["total_stopping_time"].sum()))
         if numba_run is not None:
             secs, total = best_of(lambda: int(numba_run(n_end)), repeat)
             rates[("numba", n_end)] = row("numba @njit memo loop (u16 table)", n_end, secs, total)
@@ -201,8 +205,10 @@ def main():
         pkg_all = rates[("summary_all", n_end)]
         if ("numba", n_end) in rates:
             nb = rates[("numba", n_end)]
-            print(f"n < {n_end}: package / numba = {pkg / nb:.1f}x on one thread, {pkg_all / nb:.1f}x on all"
-                  " cores (target >= 2)")
+            col, col_all = rates[("columns", n_end)], rates[("columns_all", n_end)]
+            print(f"n < {n_end}: package / numba (the same output, a uint16 array: columns) ="
+                  f" {col / nb:.1f}x on one thread, {col_all / nb:.1f}x on all cores (target >= 2);"
+                  f" summary (more work: glides, maxima, records) {pkg / nb:.1f}x / {pkg_all / nb:.1f}x")
         print(f"n < {n_end}: package / pure-Python memoised function = {pkg / rates[('memo', n_end)]:.0f}x"
               f" on one thread, {pkg_all / rates[('memo', n_end)]:.0f}x on all cores (target >= 1000);"
               f" / memo loop = {pkg / rates[('memo_loop', n_end)]:.0f}x")
