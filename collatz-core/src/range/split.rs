@@ -151,8 +151,13 @@ pub(super) fn split_point(len: usize, chunk: usize) -> Option<usize> {
     (chunks > 1).then(|| chunks / 2 * chunk)
 }
 
+/// The smallest piece a run is split into for parallelism's sake (see [`par_run`]).
+const MIN_PARALLEL_CHUNK: usize = 1 << 14;
+
 /// Divide and conquer over chunks with rayon::join, splitting the output slices and (in a
-/// memo wave) the memo slices alike; summaries merge in order.
+/// memo wave) the memo slices alike; summaries merge in order. A short run (a memo wave of a
+/// few hundred thousand n) is cut finer than `chunk_size`, into about four pieces per thread,
+/// so that every thread has work (never below `MIN_PARALLEL_CHUNK`, and not on one thread).
 pub(super) fn par_run<F>(
     start: u64,
     out: Slices<'_>,
@@ -163,8 +168,28 @@ pub(super) fn par_run<F>(
 where
     F: Fn(u64, Slices<'_>, Option<MemoSlices<'_>>) -> Result<Option<Summary>> + Sync,
 {
-    ctl.check()?;
     let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
+    let threads = rayon::current_num_threads();
+    let chunk = if threads > 1 {
+        chunk.min((out.len / (4 * threads)).max(MIN_PARALLEL_CHUNK))
+    } else {
+        chunk
+    };
+    par_chunks(start, out, memo, chunk, ctl, f)
+}
+
+fn par_chunks<F>(
+    start: u64,
+    out: Slices<'_>,
+    memo: Option<MemoSlices<'_>>,
+    chunk: usize,
+    ctl: &Control,
+    f: &F,
+) -> Result<Option<Summary>>
+where
+    F: Fn(u64, Slices<'_>, Option<MemoSlices<'_>>) -> Result<Option<Summary>> + Sync,
+{
+    ctl.check()?;
     match split_point(out.len, chunk) {
         None => f(start, out, memo),
         Some(mid) => {
@@ -177,8 +202,8 @@ where
                 None => (None, None),
             };
             let (ra, rb) = rayon::join(
-                || par_run(start, a, ma, ctl, f),
-                || par_run(start + mid as u64, b, mb, ctl, f),
+                || par_chunks(start, a, ma, chunk, ctl, f),
+                || par_chunks(start + mid as u64, b, mb, chunk, ctl, f),
             );
             Ok(merge_opt(ra?, rb?))
         }
