@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every test of the repository: formatting, lints, Rust unit/behaviour/property/doc tests,
-# the fuzz corpus replay, and the Python package (built with `pip install ./collatz-py` into a
-# fresh virtualenv, then pytest). Run from anywhere: bash .ci/test.sh
+# the fuzz corpus replay, the Python package (built with `pip install ./collatz-py` into a
+# fresh virtualenv, then pytest) and the Node.js package (`npm install` in collatz-node/,
+# node --test, then a consumer project installing it). Run from anywhere: bash .ci/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 pylog=$(mktemp)
-trap 'rm -f "$log" "$pylog"' EXIT
+nodelog=$(mktemp)
+consumer=$(mktemp -d)
+trap 'rm -rf "$log" "$pylog" "$nodelog" "$consumer"' EXIT
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -33,8 +36,30 @@ python3 -m venv "$venv"
 # from outside the source tree, so that the installed package is what gets imported
 (cd collatz-py/tests && "../../$venv/bin/python" -m pytest -q -p no:cacheprovider . 2>&1 | tee "$pylog")
 
+echo "== collatz-node: npm install (builds the addon), node --test, a consumer project"
+(cd collatz-node && npm install --no-audit --no-fund)
+# the committed loader and types are exactly what the build generates
+git diff --exit-code -- collatz-node/index.js collatz-node/index.d.ts
+(cd collatz-node && node --test __test__/ 2>&1 | tee "$nodelog")
+# what a user does: a separate project installs the folder, and the tarball of `npm pack`
+pkg="$PWD/collatz-node"
+(
+    cd "$consumer"
+    mkdir from-folder from-tarball
+    tarball=$(cd "$pkg" && npm pack --silent --pack-destination "$consumer")
+    for how in from-folder from-tarball; do
+        cd "$consumer/$how"
+        npm init -y >/dev/null
+        if [ "$how" = from-folder ]; then src="$pkg"; else src="$consumer/$tarball"; fi
+        npm install --no-audit --no-fund "$src"
+        node -e 'const c = require("collatz-engine"); if (c.totalStoppingTime(27) !== 111 || c.maxExcursion(27n) !== 9232n) process.exit(1); console.log("'$how' require ok")'
+        node --input-type=module -e 'import { totalStoppingTime, summary } from "collatz-engine"; import c from "collatz-engine"; if (totalStoppingTime("27") !== 111 || summary(1, 1000).delayRecords.at(-1).n !== "871" || c.stats(27).max !== 9232n) process.exit(1); console.log("'$how' import ok")'
+    done
+)
+
 # one closing line for the whole run
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "rust: %d passed, %d failed\n", p, f }' "$log"
 awk '/ passed| failed/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "python: %d passed, %d failed\n", p, f }' "$pylog"
+awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { printf "node: %d passed, %d failed\n", p, f }' "$nodelog"
