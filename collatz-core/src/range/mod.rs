@@ -242,7 +242,8 @@ impl RangeEngine {
             return Ok(cols);
         }
         let slices = column_slices(&mut cols, 0..len);
-        self.run(range, want, true, false, slices, opts)?;
+        // exact maxima need a memo of maxima; step counts alone do not
+        self.run(range, want, want.max_excursion, false, slices, opts)?;
         Ok(cols)
     }
 
@@ -334,7 +335,7 @@ impl RangeEngine {
                 .clamp(2, end);
             let first = (memo_end - 1) as usize;
             let slices = column_slices(cols, 0..first);
-            self.run_in_pool(1..memo_end, want, true, false, slices, &ctl)?;
+            self.run_in_pool(1..memo_end, want, want.max_excursion, false, slices, &ctl)?;
             let mut cur = memo_end;
             while cur < end {
                 let wave = wave_end(cur, end);
@@ -456,10 +457,14 @@ impl RangeEngine {
     }
 }
 
-/// The end of the memo wave that starts at p: at 4p/3, so that n/2 and (3n+1)/4 of every n
-/// in the wave are below p, already in the memo, and the wave's chunks are independent.
+/// The end of the memo wave that starts at p: at 5p/4 or 9p/8 (below 4p/3), so that n/2 and
+/// (3n+1)/4 of every n in the wave are below p, already in the memo, and the wave's chunks are
+/// independent.
 fn wave_end(p: u64, limit: u64) -> u64 {
-    (p + (p / 8).max(1)).min(limit)
+    // small memos grow by a quarter (fewer, cheaper waves), large ones by an eighth (more
+    // chunks per wave for the threads); both keep n/2 and (3n+1)/4 below p
+    let step = if p < 1 << 18 { p / 4 } else { p / 8 };
+    (p + step.max(1)).min(limit)
 }
 
 /// A zeroed column of `len` entries if `wanted`; an error rather than an abort when the
@@ -489,13 +494,33 @@ fn in_pool<T: Send>(opts: &RunOptions, f: impl FnOnce() -> Result<T> + Send) -> 
     }
     match opts.threads {
         Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
-        Some(t) => rayon::ThreadPoolBuilder::new()
-            .num_threads(t)
-            .build()
-            .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?
-            .install(f),
+        Some(t) => pool(t)?.install(f),
         None => f(),
     }
+}
+
+/// A pool of `threads` threads, kept for later calls (starting threads costs more than a
+/// short range takes); at most `POOLS_KEPT` sizes are kept at once.
+fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
+    const POOLS_KEPT: usize = 4;
+    static POOLS: std::sync::OnceLock<Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>> =
+        std::sync::OnceLock::new();
+    let pools = POOLS.get_or_init(Default::default);
+    let mut pools = pools.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = pools.iter().find(|(t, _)| *t == threads) {
+        return Ok(p.clone());
+    }
+    let p = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?,
+    );
+    if pools.len() >= POOLS_KEPT {
+        pools.remove(0);
+    }
+    pools.push((threads, p.clone()));
+    Ok(p)
 }
 
 fn check_range(range: &Range<u64>) -> Result<()> {
