@@ -503,8 +503,8 @@ fn in_pool<T: Send>(opts: &RunOptions, f: impl FnOnce() -> Result<T> + Send) -> 
 /// short range takes); at most `POOLS_KEPT` sizes are kept at once.
 fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
     const POOLS_KEPT: usize = 4;
-    static POOLS: std::sync::OnceLock<Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>> =
-        std::sync::OnceLock::new();
+    type Pools = Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>;
+    static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
     let pools = POOLS.get_or_init(Default::default);
     let mut pools = pools.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, p)) = pools.iter().find(|(t, _)| *t == threads) {
