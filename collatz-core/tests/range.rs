@@ -401,3 +401,51 @@ fn columns_from_one_past_the_prefix_match_the_per_number_functions() {
         Some(&t[123_456..399_998])
     );
 }
+
+#[test]
+fn two_calls_with_one_thread_each_run_at_the_same_time() {
+    // each call gets its own pool (kept pools are checked out, not shared): the second call's
+    // first chunk completes before the first call's last one
+    use std::sync::Mutex;
+    let events: Mutex<Vec<(usize, u64, u64)>> = Mutex::new(Vec::new());
+    let run = |who: usize| {
+        let record = |done: u64, total: u64| events.lock().unwrap().push((who, done, total));
+        let o = RunOptions {
+            threads: Some(1),
+            chunk_size: 1 << 16,
+            progress: Some(&record),
+            ..RunOptions::default()
+        };
+        RangeEngine::with_memo_bytes(1 << 20)
+            .summary(
+                1 << 40..(1 << 40) + (1 << 23),
+                Want::TOTAL_STOPPING_TIME,
+                &o,
+            )
+            .unwrap()
+    };
+    // warm the pool cache so that both calls find a kept one-thread pool
+    run(9);
+    events.lock().unwrap().clear();
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| run(0));
+        let b = s.spawn(|| run(1));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(a, b);
+    let ev = events.into_inner().unwrap();
+    let last_of = |who| ev.iter().rposition(|e| e.0 == who).unwrap();
+    let first_of = |who| ev.iter().position(|e| e.0 == who).unwrap();
+    assert!(
+        first_of(1) < last_of(0) && first_of(0) < last_of(1),
+        "serialised: {ev:?}"
+    );
+    // progress counts the range's own start values only (not the memo built before them)
+    for who in [0, 1] {
+        let mine: Vec<_> = ev.iter().filter(|e| e.0 == who).collect();
+        assert!(mine.iter().all(|e| e.2 == 1 << 23 && e.1 <= 1 << 23));
+        assert!(mine.windows(2).all(|w| w[0].1 < w[1].1), "{mine:?}");
+        assert_eq!(mine.last().unwrap().1, 1 << 23);
+        assert!(mine.len() <= (1 << 23) / (1 << 16) + 1, "{}", mine.len());
+    }
+}

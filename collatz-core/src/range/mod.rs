@@ -415,7 +415,17 @@ impl RangeEngine {
                 bits: 0,
             });
         }
-        // grow the memo up to the start of the range (no output)
+        // grow the memo up to the start of the range (no output, and no progress: these are
+        // not the caller's start values)
+        let quiet_opts = RunOptions {
+            progress: None,
+            ..ctl.opts.clone()
+        };
+        let quiet = Control {
+            total: ctl.total,
+            done: AtomicU64::new(0),
+            opts: &quiet_opts,
+        };
         while memo.bound() < range.start.min(target) {
             let p = memo.bound();
             let end = wave_end(p, range.start.min(target));
@@ -423,7 +433,7 @@ impl RangeEngine {
                 &mut memo,
                 p..end,
                 want,
-                ctl,
+                &quiet,
                 Slices::none((end - p) as usize),
                 false,
             )?;
@@ -494,33 +504,48 @@ fn in_pool<T: Send>(opts: &RunOptions, f: impl FnOnce() -> Result<T> + Send) -> 
     }
     match opts.threads {
         Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
-        Some(t) => pool(t)?.install(f),
+        Some(t) => {
+            // a pool is used by one call at a time (two calls at once must not queue on one
+            // pool's threads), then kept for the next call of the same size
+            let p = take_pool(t)?;
+            let out = p.install(f);
+            give_pool(t, p);
+            out
+        }
         None => f(),
     }
 }
 
-/// A pool of `threads` threads, kept for later calls (starting threads costs more than a
-/// short range takes); at most `POOLS_KEPT` sizes are kept at once.
-fn pool(threads: usize) -> Result<Arc<rayon::ThreadPool>> {
-    const POOLS_KEPT: usize = 4;
-    type Pools = Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>;
-    static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
+type Pools = Mutex<Vec<(usize, rayon::ThreadPool)>>;
+
+/// Idle pools kept for later calls: starting threads costs more than a short range takes.
+static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
+
+/// At most this many idle pools are kept.
+const POOLS_KEPT: usize = 4;
+
+/// An idle pool of `threads` threads, or a new one.
+fn take_pool(threads: usize) -> Result<rayon::ThreadPool> {
+    let pools = POOLS.get_or_init(Default::default);
+    {
+        let mut pools = pools.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = pools.iter().position(|(t, _)| *t == threads) {
+            return Ok(pools.swap_remove(i).1);
+        }
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))
+}
+
+/// Returns a pool after its call, keeping it if there is room.
+fn give_pool(threads: usize, pool: rayon::ThreadPool) {
     let pools = POOLS.get_or_init(Default::default);
     let mut pools = pools.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, p)) = pools.iter().find(|(t, _)| *t == threads) {
-        return Ok(p.clone());
+    if pools.len() < POOLS_KEPT {
+        pools.push((threads, pool));
     }
-    let p = Arc::new(
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))?,
-    );
-    if pools.len() >= POOLS_KEPT {
-        pools.remove(0);
-    }
-    pools.push((threads, p.clone()));
-    Ok(p)
 }
 
 fn check_range(range: &Range<u64>) -> Result<()> {
