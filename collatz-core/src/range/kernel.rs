@@ -240,19 +240,12 @@ pub(crate) fn drop_table() -> &'static [DropEntry] {
         (0..1u64 << (k - 2))
             .map(|i| {
                 let r = i << 2 | 3;
-                let (mut x, mut c) = (r, 0u32);
                 let (mut cmax, mut jmax, mut dpeak) = (0u32, 0u32, r);
                 // the largest d_i of all steps so far, to check that the peak line dominates
                 let mut dmax = r;
                 // q must exceed each of these for the class to behave as its residue says
                 let mut q_min: u128 = 0;
-                for j in 1..=k {
-                    if x & 1 == 1 {
-                        x = (3 * x + 1) >> 1;
-                        c += 1;
-                    } else {
-                        x >>= 1;
-                    }
+                for (j, x, c) in residue_steps(r) {
                     let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
                     let scale = 1u128 << (k - j);
                     if three_c < two_j {
@@ -274,11 +267,7 @@ pub(crate) fn drop_table() -> &'static [DropEntry] {
                             dpeak: dpeak as u32,
                         };
                     }
-                    // no drop at j: q scale (3^c - 2^j) + T^j(r) >= r
-                    let need = (r as u128)
-                        .saturating_sub(x as u128)
-                        .div_ceil(scale * (three_c - two_j));
-                    q_min = q_min.max(need);
+                    q_min = q_min.max(stays_above_from(r, j, x, c));
                     if three_c << jmax > 3u128.pow(cmax) << j {
                         cmax = c;
                         jmax = j;
@@ -364,33 +353,46 @@ pub(crate) fn drop_hot() -> &'static [DropHot] {
 /// The [`CONTINUE`] entry of residue r (= 3 mod 4), if its class stays at or above n for
 /// all K steps once q is large enough.
 fn continue_entry(r: u64) -> Option<DropHot> {
-    let k = DROP_BITS;
-    let (mut x, mut c) = (r, 0u32);
     let mut q_min: u128 = 0;
-    for j in 1..=k {
-        if x & 1 == 1 {
-            x = (3 * x + 1) >> 1;
-            c += 1;
-        } else {
-            x >>= 1;
-        }
-        let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
-        if three_c < two_j {
+    let mut end = (r, 0);
+    for (j, x, c) in residue_steps(r) {
+        if 3u128.pow(c) < 1u128 << j {
             return None; // the class drops for every large q
         }
-        // no drop at j: q 2^(k-j) (3^c - 2^j) + T^j(r) >= r
-        let scale = 1u128 << (k - j);
-        let need = (r as u128)
-            .saturating_sub(x as u128)
-            .div_ceil(scale * (three_c - two_j));
-        q_min = q_min.max(need);
+        q_min = q_min.max(stays_above_from(r, j, x, c));
+        end = (x, c);
     }
+    let (x, c) = end;
     Some(DropHot {
         mul: POW3[c as usize] as u64,
         d: u32::try_from(x).ok()?,
         q_min: u16::try_from(q_min).ok()?,
-        steps: CONTINUE | (k + c) as u16,
+        steps: CONTINUE | (DROP_BITS + c) as u16,
     })
+}
+
+/// The first `DROP_BITS` T-steps of the residue r, as (j, T^j(r), odd steps among them): for
+/// every n = q 2^K + r whose class behaves as its residue says, T^j(n) = 3^c q 2^(K-j) + T^j(r).
+fn residue_steps(r: u64) -> impl Iterator<Item = (u32, u64, u32)> {
+    (1..=DROP_BITS).scan((r, 0u32), |(x, c), j| {
+        if *x & 1 == 1 {
+            *x = (3 * *x + 1) >> 1;
+            *c += 1;
+        } else {
+            *x >>= 1;
+        }
+        Some((j, *x, *c))
+    })
+}
+
+/// With 3^c > 2^j: the least q for which T^j(n) >= n, i.e.
+/// q 2^(K-j) (3^c - 2^j) + T^j(r) >= r.
+fn stays_above_from(r: u64, j: u32, x: u64, c: u32) -> u128 {
+    let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
+    let scale = 1u128 << (DROP_BITS - j);
+    (r as u128)
+        .saturating_sub(x as u128)
+        .div_ceil(scale * (three_c - two_j))
 }
 
 /// The index of n's entry in [`drop_table`] and [`drop_hot`] (n = 3 mod 4), and its q.
