@@ -483,15 +483,22 @@ fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>
     if !wanted {
         return Ok(None);
     }
-    let mut v = Vec::new();
-    v.try_reserve_exact(len).map_err(|_| Error::LimitExceeded {
-        what: "memory for columns",
-        limit: len as u64,
-        steps: 0,
-        bits: 0,
-    })?;
+    // first make sure the memory can be had (an error, not an abort) ...
+    let mut probe: Vec<T> = Vec::new();
+    probe
+        .try_reserve_exact(len)
+        .map_err(|_| Error::LimitExceeded {
+            what: "memory for columns",
+            limit: len as u64,
+            steps: 0,
+            bits: 0,
+        })?;
+    drop(probe);
+    // ... then take it zeroed: `vec![0; len]` asks the allocator for zeroed memory, which for
+    // large tables is fresh pages the kernel zeroes on first touch, so the columns are not
+    // written twice (once with zeros, once by the engine)
+    let v = vec![T::default(); len];
     pages::advise_huge(&v);
-    v.resize(len, T::default());
     Ok(Some(v))
 }
 
