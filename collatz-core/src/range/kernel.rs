@@ -212,6 +212,27 @@ pub(crate) fn follow_from(
     })
 }
 
+/// Follows x (reached after `steps` C-steps) until it falls below `p`, counting C-steps only
+/// (no glide, no maximum): what step counts alone need. Returns the steps and the value below
+/// p; `None` when a value outgrows u64 (the caller takes the exact path).
+#[inline(always)]
+pub(crate) fn descend(mut x: u64, mut steps: u32, p: u64) -> Option<(u32, u64)> {
+    // 1 is below any bound of 2 or more, so the walk ends
+    let p = p.max(2);
+    loop {
+        let tz = x.trailing_zeros();
+        x >>= tz;
+        steps += tz;
+        if x < p {
+            return Some((steps, x));
+        }
+        let a = x.trailing_ones().min(40);
+        let v = ((x >> a) + 1).checked_mul(POW3[a as usize] as u64)?;
+        x = v - 1;
+        steps += 2 * a;
+    }
+}
+
 /// Bits of the residue table for n = 3 (mod 4).
 pub(crate) const DROP_BITS: u32 = 16;
 
@@ -527,6 +548,22 @@ mod tests {
             assert!(resumed.part.max <= whole.part.max, "n={n}");
         }
         assert!(used > 20_000, "{used}");
+    }
+
+    #[test]
+    fn descend_counts_steps_exactly() {
+        for n in (1u64..20_000).chain((1 << 40..(1 << 40) + 2000).step_by(3)) {
+            for p in [2, 100, n.max(2), 1 << 12] {
+                let (steps, x) = descend(n, 0, p).unwrap();
+                assert!(x < p.max(2) || x == 1, "n={n} p={p}");
+                assert_eq!(
+                    steps as u64 + stats(x).unwrap().total_stopping_time,
+                    stats(n).unwrap().total_stopping_time,
+                    "n={n} p={p}"
+                );
+            }
+        }
+        assert_eq!(descend(u64::MAX, 0, 5), None);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
 use super::kernel::{
-    drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table, follow_from,
-    follow_pending, MemoView, Out, Pending, CONTINUE, DROP_BITS,
+    descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
+    follow_from, follow_pending, MemoView, Out, Pending, CONTINUE, DROP_BITS,
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
@@ -114,7 +114,7 @@ fn leaf_summary(
         }
     };
     let mut class = ClassRecords::default();
-    let overflow = fill(start, p, view, t, &mut class, ctl)?;
+    let overflow = fill::<true>(start, p, view, t, &mut class, ctl)?;
     let ClassRecords {
         mut glide_cands,
         mut path_cands,
@@ -231,7 +231,7 @@ fn leaf_summary(
 /// Pass one of the hot paths: the total stopping time of every n in [start, start + t.len())
 /// into `t`, with `class` collecting the n = 3 (mod 4) class's glide and path candidates.
 /// Needs the memo (below `p`) to hold n/2 and (3n+1)/4 of every n of the chunk.
-fn fill(
+fn fill<const RECORDS: bool>(
     start: u64,
     p: u64,
     view: &MemoView,
@@ -243,7 +243,7 @@ fn fill(
     let mut overflow: u32 = 0;
     ctl.check()?;
     // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
-    overflow |= fill_three_mod_four(start, end, p, view, ctl, t, class)?;
+    overflow |= fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class)?;
     // even n: T(n) = T(n/2) + 1; n = 4k + 1: T(n) = T(3k + 1) + 3. Whole quads 4k..4k+3 at
     // once (a loop that vectorises: the n = 4k + 3 entries are already in place), then the
     // chunk's ragged ends one by one.
@@ -335,7 +335,7 @@ impl ClassRecords {
 /// for the whole block, then the block's memo lookups, which miss the cache independently of
 /// each other. The table's peaks are computed only while they could still be a record.
 /// Returns the OR of the step counts written (for the u16 check).
-fn fill_three_mod_four(
+fn fill_three_mod_four<const RECORDS: bool>(
     start: u64,
     end: u64,
     p: u64,
@@ -357,7 +357,7 @@ fn fill_three_mod_four(
             since_check = 0;
         }
         let block = (((end - n0).div_ceil(4)) as usize).min(FILL_BLOCK);
-        let peaks = class.path_best < drop_peak_bound(n0 + 4 * (block as u64 - 1));
+        let peaks = RECORDS && class.path_best < drop_peak_bound(n0 + 4 * (block as u64 - 1));
         for (j, (slot, steps)) in idx[..block].iter_mut().zip(&mut part).enumerate() {
             let n = n0 + 4 * j as u64;
             let (at, q) = drop_slot(n);
@@ -370,10 +370,29 @@ fn fill_three_mod_four(
                 view.prefetch_tst(x);
                 *slot = x;
                 *steps = e.steps as u32;
-                class.glide(n, e.steps as u32);
+                if RECORDS {
+                    class.glide(n, e.steps as u32);
+                }
                 if peaks {
                     class.path(n, drop_peak(table, n));
                 }
+            } else if !RECORDS {
+                // step counts alone: descend below p, from T^K(n) where the table has it
+                let k = (e.steps & !CONTINUE) as u32;
+                let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
+                    .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
+                    .flatten();
+                let walked = match from {
+                    Some(x) => descend(x, k, p.min(n)),
+                    None => descend(n, 0, p.min(n)),
+                };
+                (*steps, *slot) = match walked {
+                    Some(w) => w,
+                    None => {
+                        let pending = compute(n, p)?;
+                        (pending.part.tst, pending.idx)
+                    }
+                };
             } else {
                 // a class that stays above n for K steps resumes from T^K(n), unless its first
                 // steps could still hold a path record
@@ -522,10 +541,10 @@ pub(super) fn chunk(
         // step counts alone: pass one of the summary path, written where they are wanted
         let mut class = ClassRecords::default();
         match (out.tst, memo) {
-            (Some(t), None) => fill(start, p, view, t, &mut class, ctl)?,
-            (None, Some(m)) => fill(start, p, view, m.tst, &mut class, ctl)?,
+            (Some(t), None) => fill::<false>(start, p, view, t, &mut class, ctl)?,
+            (None, Some(m)) => fill::<false>(start, p, view, m.tst, &mut class, ctl)?,
             (Some(t), Some(m)) => {
-                fill(start, p, view, m.tst, &mut class, ctl)?;
+                fill::<false>(start, p, view, m.tst, &mut class, ctl)?;
                 t.copy_from_slice(m.tst);
                 0
             }
