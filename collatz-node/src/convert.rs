@@ -38,8 +38,7 @@ pub fn abort_error() -> Error {
     )
 }
 
-fn type_name(env: &Env, v: &Unknown<'_>) -> String {
-    let _ = env;
+fn type_name(v: &Unknown<'_>) -> String {
     match v.get_type() {
         Ok(ValueType::Undefined) => "undefined",
         Ok(ValueType::Null) => "null",
@@ -93,7 +92,7 @@ pub fn start_value(env: &Env, arg: StartArg<'_>) -> Result<Value> {
                 env,
                 &format!(
                     "{what} must be a number, a bigint or a decimal string, got {}",
-                    type_name(env, &u)
+                    type_name(&u)
                 ),
             )
         }
