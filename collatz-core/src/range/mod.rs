@@ -314,7 +314,7 @@ impl RangeEngine {
     }
 
     /// Columns of [1, b): after the memo's cap, the columns computed so far serve as the memo,
-    /// in waves [P, 1.05 P) that read only below P.
+    /// in waves [P, 1.25 P) (1.125 P past 2^18) that read only below P.
     fn columns_from_one(
         &self,
         end: u64,
