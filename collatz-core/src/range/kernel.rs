@@ -394,7 +394,7 @@ fn continue_entry(r: u64) -> Option<DropHot> {
 
 /// The first `DROP_BITS` T-steps of the residue r, as (j, T^j(r), odd steps among them): for
 /// every n = q 2^K + r whose class behaves as its residue says, T^j(n) = 3^c q 2^(K-j) + T^j(r).
-fn residue_steps(r: u64) -> impl Iterator<Item = (u32, u64, u32)> {
+pub(crate) fn residue_steps(r: u64) -> impl Iterator<Item = (u32, u64, u32)> {
     (1..=DROP_BITS).scan((r, 0u32), |(x, c), j| {
         if *x & 1 == 1 {
             *x = (3 * *x + 1) >> 1;

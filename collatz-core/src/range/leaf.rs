@@ -1,6 +1,7 @@
 //! The work on one chunk: per-number results (`compute`), the general leaf, and the two
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
+use super::classes::{classes, fill_classes};
 use super::kernel::{
     descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
     follow_from, follow_pending, MemoView, Out, Pending, CONTINUE, DROP_BITS,
@@ -242,8 +243,7 @@ fn fill<const RECORDS: bool>(
     let end = start + t.len() as u64;
     let mut overflow: u32 = 0;
     ctl.check()?;
-    // n = 4k + 3, a block at a time; glides and maxima before the drop as candidates
-    overflow |= fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class)?;
+    overflow |= fill_three_mod_four_classes::<RECORDS>(start, end, p, view, ctl, t, class)?;
     // even n: T(n) = T(n/2) + 1; n = 4k + 1: T(n) = T(3k + 1) + 3. Whole quads 4k..4k+3 at
     // once (a loop that vectorises: the n = 4k + 3 entries are already in place), then the
     // chunk's ragged ends one by one.
@@ -335,6 +335,7 @@ impl ClassRecords {
 /// for the whole block, then the block's memo lookups, which miss the cache independently of
 /// each other. The table's peaks are computed only while they could still be a record.
 /// Returns the OR of the step counts written (for the u16 check).
+#[allow(clippy::too_many_arguments)]
 fn fill_three_mod_four<const RECORDS: bool>(
     start: u64,
     end: u64,
@@ -343,7 +344,8 @@ fn fill_three_mod_four<const RECORDS: bool>(
     ctl: &Control,
     t: &mut [u16],
     class: &mut ClassRecords,
-) -> Result<u32> {
+    until_peaks_off: bool,
+) -> Result<(u32, u64)> {
     let (hot, table) = (drop_hot(), drop_table());
     let mut idx = [0u64; FILL_BLOCK];
     let mut part = [0u32; FILL_BLOCK];
@@ -358,6 +360,9 @@ fn fill_three_mod_four<const RECORDS: bool>(
         }
         let block = (((end - n0).div_ceil(4)) as usize).min(FILL_BLOCK);
         let peaks = RECORDS && class.path_best < drop_peak_bound(n0 + 4 * (block as u64 - 1));
+        if until_peaks_off && class.path_best >= drop_peak_bound(end) {
+            break;
+        }
         for (j, (slot, steps)) in idx[..block].iter_mut().zip(&mut part).enumerate() {
             let n = n0 + 4 * j as u64;
             let (at, q) = drop_slot(n);
@@ -425,6 +430,128 @@ fn fill_three_mod_four<const RECORDS: bool>(
             *o = v as u16;
         }
         n0 += 4 * block as u64;
+    }
+    Ok((overflow, n0))
+}
+
+/// Pass one's n = 3 (mod 4) share: one residue class at a time ([`fill_classes`]), and the
+/// residues that do not drop within K steps one by one in order of n. With records, the start
+/// of the chunk goes n by n ([`fill_three_mod_four`]) until no n of the class can hold a path
+/// record any more, and the classes' glide candidates come from one period of their glides.
+/// Falls back to [`fill_three_mod_four`] for the chunk where a class's glide is not yet exact or a value outgrows u64.
+fn fill_three_mod_four_classes<const RECORDS: bool>(
+    start: u64,
+    end: u64,
+    p: u64,
+    view: &MemoView,
+    ctl: &Control,
+    t: &mut [u16],
+    class: &mut ClassRecords,
+) -> Result<u32> {
+    let cl = classes();
+    if RECORDS && start < cl.glide_exact_from {
+        return Ok(fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class, false)?.0);
+    }
+    let (mut overflow, h) = if RECORDS {
+        fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class, true)?
+    } else {
+        (0, start)
+    };
+    if h >= end {
+        return Ok(overflow);
+    }
+    let region = &mut t[(h - start) as usize..];
+    let Some((top, glide_sum)) = fill_classes(h, end, p, view.base as u64, view.tst, region)
+    else {
+        let (top, _) = fill_three_mod_four::<RECORDS>(h, end, p, view, ctl, region, class, false)?;
+        return Ok(overflow | top);
+    };
+    overflow |= top;
+    ctl.check()?;
+    overflow |= fill_rest::<RECORDS>(h, end, p, view, ctl, region, class)?;
+    if RECORDS {
+        class.glide_sum += glide_sum;
+        // the classes' glides repeat with period 2^K: their prefix maxima over [h, end) lie in
+        // the first period
+        let mut best = 0u8;
+        let first = h + (7 - h % 4) % 4;
+        for n in (first..end.min(h + (1 << DROP_BITS))).step_by(4) {
+            let g = cl.glide[((n & ((1 << DROP_BITS) - 1)) >> 2) as usize];
+            if g > best {
+                best = g;
+                class.glide_cands.push(Record {
+                    n,
+                    value: g as u128,
+                });
+                if best == cl.max_glide {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(overflow)
+}
+
+/// The n = 3 (mod 4) of [start, end) whose residue does not drop within K steps
+/// ([`Classes::rest`]), in order of n: from T^K(n) where the hot table has it, else from n.
+/// Their path candidates assume no drop-class n of the range can be a path record.
+fn fill_rest<const RECORDS: bool>(
+    start: u64,
+    end: u64,
+    p: u64,
+    view: &MemoView,
+    ctl: &Control,
+    t: &mut [u16],
+    class: &mut ClassRecords,
+) -> Result<u32> {
+    let (hot, rest) = (drop_hot(), &classes().rest);
+    let mut overflow = 0u32;
+    let mut q = start >> DROP_BITS;
+    while q << DROP_BITS < end {
+        let base_n = q << DROP_BITS;
+        let lo = start.saturating_sub(base_n);
+        let hi = end - base_n;
+        let a = rest.partition_point(|&r| (r as u64) < lo);
+        let b = rest.partition_point(|&r| (r as u64) < hi);
+        for &r in &rest[a..b] {
+            let n = base_n + r as u64;
+            let e = hot[(r >> 2) as usize];
+            let k = (e.steps & !CONTINUE) as u32;
+            let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
+                .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
+                .flatten();
+            let (steps, x) = if RECORDS {
+                let pending = match from {
+                    // the peak of the first K steps cannot be a record: start the maximum at n
+                    Some(x) => follow_from(n, p.min(n), x, k, k - DROP_BITS, n),
+                    None => None,
+                };
+                let pending = match pending {
+                    Some(pending) => pending,
+                    None => compute(n, p)?,
+                };
+                class.glide(n, pending.part.glide);
+                class.path(n, pending.part.max);
+                (pending.part.tst, pending.idx)
+            } else {
+                let walked = match from {
+                    Some(x) => descend(x, k, p.min(n)),
+                    None => descend(n, 0, p.min(n)),
+                };
+                match walked {
+                    Some(w) => w,
+                    None => {
+                        let pending = compute(n, p)?;
+                        (pending.part.tst, pending.idx)
+                    }
+                }
+            };
+            let v = steps + view.tst_at(x);
+            overflow |= v;
+            t[(n - start) as usize] = v as u16;
+        }
+        ctl.check()?;
+        q += 1;
     }
     Ok(overflow)
 }

@@ -11,6 +11,7 @@
 //! runs until its value drops below min(n, P), then the memo finishes it. The glide is found
 //! exactly on the way; the maximum is tracked at the end of each odd run.
 
+mod classes;
 mod kernel;
 mod leaf;
 mod pages;
