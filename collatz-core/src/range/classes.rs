@@ -111,6 +111,9 @@ pub(crate) fn fill_classes(
 ) -> Option<(u32, u64)> {
     let mut overflow = 0u32;
     let mut glide_sum = 0u64;
+    // members whose T^j(n) is not yet in the memo, walked further: their memo reads wait in
+    // here (prefetched) so that they miss the cache together rather than one after another
+    let mut late: Vec<(usize, u32, usize)> = Vec::with_capacity(LATE);
     for c in &classes().classes {
         let period = 1u64 << c.j;
         let k_lo = start.saturating_sub(c.r).div_ceil(period);
@@ -130,25 +133,90 @@ pub(crate) fn fill_classes(
         let idx0 = ((k_lo << c.j) + c.r - start) as usize;
         if k_fast > k_lo {
             let x0 = (k_lo * c.mul + c.d - base) as usize;
-            let x1 = ((k_fast - 1) * c.mul + c.d - base) as usize;
-            let i1 = (((k_fast - 1) << c.j) + c.r - start) as usize;
-            let reads = memo[x0..=x1].iter().step_by(c.mul as usize);
-            let writes = t[idx0..=i1].iter_mut().step_by(period as usize);
-            for (o, &m) in writes.zip(reads) {
-                let v = m as u32 + steps;
-                overflow |= v;
-                *o = v as u16;
-            }
+            let count = (k_fast - k_lo) as usize;
+            let (mul, period) = (c.mul as usize, period as usize);
+            overflow |= stream(
+                &memo[x0..=x0 + (count - 1) * mul],
+                &mut t[idx0..=idx0 + (count - 1) * period],
+                mul,
+                period,
+                steps,
+            );
         }
         for kk in k_fast..k_hi {
             let x = kk * c.mul + c.d;
             let (s, y) = descend(x, steps, p)?;
-            let v = s + memo[(y - base) as usize] as u32;
-            overflow |= v;
-            t[((kk << c.j) + c.r - start) as usize] = v as u16;
+            let y = (y - base) as usize;
+            prefetch(memo, y);
+            late.push((((kk << c.j) + c.r - start) as usize, s, y));
+            if late.len() == LATE {
+                overflow |= settle(&mut late, memo, t);
+            }
         }
     }
+    overflow |= settle(&mut late, memo, t);
     Some((overflow, glide_sum))
+}
+
+/// How many late members wait for their memo reads at a time.
+const LATE: usize = 256;
+
+/// Writes the late members' values, `t[i] = steps + memo[y]`; the OR of the values.
+fn settle(late: &mut Vec<(usize, u32, usize)>, memo: &[u16], t: &mut [u16]) -> u32 {
+    let mut overflow = 0;
+    for &(i, steps, y) in late.iter() {
+        let v = steps + memo[y] as u32;
+        overflow |= v;
+        t[i] = v as u16;
+    }
+    late.clear();
+    overflow
+}
+
+/// Asks for `memo[y]` to be brought into the cache (nothing on targets without a prefetch
+/// instruction, or where y is out of bounds).
+#[inline(always)]
+fn prefetch(memo: &[u16], y: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(entry) = memo.get(y) {
+        #[allow(unsafe_code)]
+        // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch never
+        // faults and changes no memory, and the address is that of a live element anyway.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>((entry as *const u16).cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (memo, y);
+}
+
+/// `t[i period] = memo[i mul] + steps` for every i (both slices hold exactly that many
+/// strides); the OR of the values written.
+#[inline(never)]
+pub(crate) fn stream(memo: &[u16], t: &mut [u16], mul: usize, period: usize, steps: u32) -> u32 {
+    let mut overflow = 0u32;
+    if t.is_empty() || memo.is_empty() {
+        return 0;
+    }
+    let count = ((t.len() - 1) / period + 1).min((memo.len() - 1) / mul + 1);
+    let (mut x, mut i) = (0usize, 0usize);
+    for _ in 0..count {
+        #[allow(unsafe_code)]
+        // SAFETY: after k < count iterations x = k mul <= (count - 1) mul <= memo.len() - 1
+        // and i = k period <= t.len() - 1 (count is the smaller of the two stride counts), so
+        // both indices are in bounds.
+        let v = unsafe { *memo.get_unchecked(x) } as u32 + steps;
+        overflow |= v;
+        #[allow(unsafe_code)]
+        // SAFETY: as above, i < t.len().
+        unsafe {
+            *t.get_unchecked_mut(i) = v as u16;
+        }
+        x += mul;
+        i += period;
+    }
+    overflow
 }
 
 #[cfg(test)]
@@ -185,21 +253,50 @@ mod tests {
                 // T^j(n) = mul k + d, by j steps of the shortcut map
                 let mut x = n as u128;
                 for _ in 0..c.j {
-                    x = if x & 1 == 1 { (3 * x + 1) / 2 } else { x / 2 };
+                    x = if x & 1 == 1 { (3 * x + 1) >> 1 } else { x >> 1 };
                 }
                 assert_eq!(x, (kk * c.mul + c.d) as u128, "class {c:?} k={kk}");
                 if kk >= c.k_min {
                     assert_eq!(stats(n).unwrap().stopping_time, c.steps as u64, "n={n}");
-                    assert_eq!(cl.glide[((n % (1 << DROP_BITS)) >> 2) as usize] as u32, c.steps);
+                    assert_eq!(
+                        cl.glide[((n % (1 << DROP_BITS)) >> 2) as usize] as u32,
+                        c.steps
+                    );
                 }
             }
             if c.k_min > 0 {
                 // k_min is the least such k: the k below it (or some smaller k) differs
                 let n = ((c.k_min - 1) << c.j) + c.r;
-                assert_ne!(stats(n).unwrap().stopping_time, c.steps as u64, "n={n} {c:?}");
+                assert_ne!(
+                    stats(n).unwrap().stopping_time,
+                    c.steps as u64,
+                    "n={n} {c:?}"
+                );
             }
         }
         assert!(cl.glide_exact_from < 1 << 24, "{}", cl.glide_exact_from);
+    }
+
+    #[test]
+    fn stream_writes_every_stride_and_stays_in_bounds() {
+        for (len_m, len_t, mul, period) in
+            [(1, 1, 3, 4), (10, 13, 3, 4), (7, 40, 2, 8), (40, 7, 9, 2)]
+        {
+            let memo: Vec<u16> = (0..len_m as u16).map(|v| v * 10).collect();
+            let mut t = vec![0u16; len_t];
+            let top = stream(&memo, &mut t, mul, period, 5);
+            let count = ((len_t - 1) / period + 1).min((len_m - 1) / mul + 1);
+            for (i, &v) in t.iter().enumerate() {
+                let want = if i % period == 0 && i / period < count {
+                    memo[i / period * mul] + 5
+                } else {
+                    0
+                };
+                assert_eq!(v, want, "i={i}");
+                assert!(top >= v as u32);
+            }
+        }
+        assert_eq!(stream(&[], &mut [0u16; 4], 1, 1, 1), 0);
     }
 
     #[test]
@@ -209,7 +306,11 @@ mod tests {
         let memo: Vec<u16> = (1..p)
             .map(|n| stats(n).unwrap().total_stopping_time as u16)
             .collect();
-        for (start, end) in [(300_000u64, 330_000u64), (310_001, 337_503), (300_000, 300_100)] {
+        for (start, end) in [
+            (300_000u64, 330_000u64),
+            (310_001, 337_503),
+            (300_000, 300_100),
+        ] {
             let mut t = vec![0u16; (end - start) as usize];
             let (top, _) = fill_classes(start, end, p, 1, &memo, &mut t).unwrap();
             let cl = classes();

@@ -1,7 +1,7 @@
 //! The work on one chunk: per-number results (`compute`), the general leaf, and the two
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
-use super::classes::{classes, fill_classes};
+use super::classes::{classes, fill_classes, stream};
 use super::kernel::{
     descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
     follow_from, follow_pending, MemoView, Out, Pending, CONTINUE, DROP_BITS,
@@ -244,9 +244,10 @@ fn fill<const RECORDS: bool>(
     let mut overflow: u32 = 0;
     ctl.check()?;
     overflow |= fill_three_mod_four_classes::<RECORDS>(start, end, p, view, ctl, t, class)?;
-    // even n: T(n) = T(n/2) + 1; n = 4k + 1: T(n) = T(3k + 1) + 3. Whole quads 4k..4k+3 at
-    // once (a loop that vectorises: the n = 4k + 3 entries are already in place), then the
-    // chunk's ragged ends one by one.
+    // n = 4k + 1: T(n) = T(3k + 1) + 3, a strided stream over whole quads 4k..4k+3; then even
+    // n: T(n) = T(n/2) + 1, a pair (2k, 2k + 1) at a time (the odd entry, already in place,
+    // is stored back unchanged, so that the loop writes whole vectors); then the chunk's ragged
+    // ends one by one.
     let (q0, q1) = (start.div_ceil(4), end / 4);
     let one = |n: u64| -> u32 {
         if n & 1 == 0 {
@@ -256,23 +257,17 @@ fn fill<const RECORDS: bool>(
         }
     };
     if q0 < q1 {
-        let quads = t[(4 * q0 - start) as usize..(4 * q1 - start) as usize].chunks_exact_mut(4);
-        let halves =
-            view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base].chunks_exact(2);
-        // T(3k + 1) for k in [q0, q1): the first of each triple from 3 q0 + 1 (the last
-        // triple is cut short where the memo ends)
-        let thirds =
-            &view.tst[(3 * q0 + 1) as usize - view.base..(3 * q1 - 1) as usize - view.base];
-        for ((quad, half), k) in quads.zip(halves).zip(0..) {
-            let (a, b, c) = (
-                half[0] as u32 + 1,
-                thirds[3 * k] as u32 + 3,
-                half[1] as u32 + 1,
-            );
-            overflow |= a | b | c;
-            quad[0] = a as u16;
-            quad[1] = b as u16;
-            quad[2] = c as u16;
+        let m = (q1 - q0) as usize;
+        let quads = &mut t[(4 * q0 - start) as usize..(4 * q1 - start) as usize];
+        let thirds = &view.tst[(3 * q0 + 1) as usize - view.base..][..3 * (m - 1) + 1];
+        overflow |= stream(thirds, &mut quads[1..], 3, 4, 3);
+        let halves = &view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base];
+        for (pair, &h) in quads.chunks_exact_mut(2).zip(halves) {
+            let v = h as u32 + 1;
+            overflow |= v;
+            let odd = pair[1];
+            pair[0] = v as u16;
+            pair[1] = odd;
         }
     }
     let (head, tail) = if q0 < q1 {
@@ -461,8 +456,7 @@ fn fill_three_mod_four_classes<const RECORDS: bool>(
         return Ok(overflow);
     }
     let region = &mut t[(h - start) as usize..];
-    let Some((top, glide_sum)) = fill_classes(h, end, p, view.base as u64, view.tst, region)
-    else {
+    let Some((top, glide_sum)) = fill_classes(h, end, p, view.base as u64, view.tst, region) else {
         let (top, _) = fill_three_mod_four::<RECORDS>(h, end, p, view, ctl, region, class, false)?;
         return Ok(overflow | top);
     };
@@ -506,6 +500,8 @@ fn fill_rest<const RECORDS: bool>(
 ) -> Result<u32> {
     let (hot, rest) = (drop_hot(), &classes().rest);
     let mut overflow = 0u32;
+    let mut idx = [0u64; FILL_BLOCK];
+    let mut part = [0u32; FILL_BLOCK];
     let mut q = start >> DROP_BITS;
     while q << DROP_BITS < end {
         let base_n = q << DROP_BITS;
@@ -513,42 +509,51 @@ fn fill_rest<const RECORDS: bool>(
         let hi = end - base_n;
         let a = rest.partition_point(|&r| (r as u64) < lo);
         let b = rest.partition_point(|&r| (r as u64) < hi);
-        for &r in &rest[a..b] {
-            let n = base_n + r as u64;
-            let e = hot[(r >> 2) as usize];
-            let k = (e.steps & !CONTINUE) as u32;
-            let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
-                .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
-                .flatten();
-            let (steps, x) = if RECORDS {
-                let pending = match from {
-                    // the peak of the first K steps cannot be a record: start the maximum at n
-                    Some(x) => follow_from(n, p.min(n), x, k, k - DROP_BITS, n),
-                    None => None,
-                };
-                let pending = match pending {
-                    Some(pending) => pending,
-                    None => compute(n, p)?,
-                };
-                class.glide(n, pending.part.glide);
-                class.path(n, pending.part.max);
-                (pending.part.tst, pending.idx)
-            } else {
-                let walked = match from {
-                    Some(x) => descend(x, k, p.min(n)),
-                    None => descend(n, 0, p.min(n)),
-                };
-                match walked {
-                    Some(w) => w,
-                    None => {
-                        let pending = compute(n, p)?;
-                        (pending.part.tst, pending.idx)
+        // a block at a time: the walks first (prefetching each landing place), then the
+        // block's memo reads, which miss the cache independently of each other
+        for block in rest[a..b].chunks(FILL_BLOCK) {
+            for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
+                let n = base_n + r as u64;
+                let e = hot[(r >> 2) as usize];
+                let k = (e.steps & !CONTINUE) as u32;
+                let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
+                    .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
+                    .flatten();
+                let (steps, x) = if RECORDS {
+                    let pending = match from {
+                        // the peak of the first K steps cannot be a record: start the maximum
+                        // at n
+                        Some(x) => follow_from(n, p.min(n), x, k, k - DROP_BITS, n),
+                        None => None,
+                    };
+                    let pending = match pending {
+                        Some(pending) => pending,
+                        None => compute(n, p)?,
+                    };
+                    class.glide(n, pending.part.glide);
+                    class.path(n, pending.part.max);
+                    (pending.part.tst, pending.idx)
+                } else {
+                    let walked = match from {
+                        Some(x) => descend(x, k, p.min(n)),
+                        None => descend(n, 0, p.min(n)),
+                    };
+                    match walked {
+                        Some(w) => w,
+                        None => {
+                            let pending = compute(n, p)?;
+                            (pending.part.tst, pending.idx)
+                        }
                     }
-                }
-            };
-            let v = steps + view.tst_at(x);
-            overflow |= v;
-            t[(n - start) as usize] = v as u16;
+                };
+                view.prefetch_tst(x);
+                (*slot, *part) = (x, steps);
+            }
+            for (&r, (&x, &steps)) in block.iter().zip(idx.iter().zip(&part)) {
+                let v = steps + view.tst_at(x);
+                overflow |= v;
+                t[(base_n + r as u64 - start) as usize] = v as u16;
+            }
         }
         ctl.check()?;
         q += 1;
