@@ -217,6 +217,20 @@ pub(crate) fn follow_from(
 /// p; `None` when a value outgrows u64 (the caller takes the exact path).
 #[inline(always)]
 pub(crate) fn descend(mut x: u64, mut steps: u32, p: u64) -> Option<(u32, u64)> {
+    if p > JUMP_FROM {
+        // JUMP_BITS T-steps at a time: from x >= p > 2^JUMP_BITS no jump can reach 1 (each
+        // T-step at most halves), so the count stays exact; the walk may overshoot p, which
+        // does not matter, as the memo answers for any value below p
+        let table = jump_table();
+        while x >= p {
+            let e = table[(x & ((1 << JUMP_BITS) - 1)) as usize];
+            x = (x >> JUMP_BITS)
+                .checked_mul(e.mul)?
+                .checked_add(e.d as u64)?;
+            steps += e.steps;
+        }
+        return Some((steps, x));
+    }
     // 1 is below any bound of 2 or more, so the walk ends
     let p = p.max(2);
     loop {
@@ -231,6 +245,47 @@ pub(crate) fn descend(mut x: u64, mut steps: u32, p: u64) -> Option<(u32, u64)> 
         x = v - 1;
         steps += 2 * a;
     }
+}
+
+/// T-steps per entry of [`jump_table`].
+pub(crate) const JUMP_BITS: u32 = 12;
+
+/// [`descend`] jumps only from values above this.
+const JUMP_FROM: u64 = 1 << JUMP_BITS;
+
+/// One entry of [`jump_table`]: for x = 2^JUMP_BITS q + r, T^JUMP_BITS(x) = `mul` q + `d`, after
+/// `steps` C-steps.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Jump {
+    pub mul: u64,
+    pub d: u32,
+    pub steps: u32,
+}
+
+/// The 2^JUMP_BITS-entry table of JUMP_BITS T-steps at once (64 KiB), the k-step table of
+/// PERFORMANCE.md.
+pub(crate) fn jump_table() -> &'static [Jump] {
+    static TABLE: std::sync::OnceLock<Vec<Jump>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..1u64 << JUMP_BITS)
+            .map(|r| {
+                let (mut x, mut c) = (r, 0u32);
+                for _ in 0..JUMP_BITS {
+                    if x & 1 == 1 {
+                        x = (3 * x + 1) >> 1;
+                        c += 1;
+                    } else {
+                        x >>= 1;
+                    }
+                }
+                Jump {
+                    mul: POW3[c as usize] as u64,
+                    d: x as u32,
+                    steps: JUMP_BITS + c,
+                }
+            })
+            .collect()
+    })
 }
 
 /// Bits of the residue table for n = 3 (mod 4).
@@ -453,6 +508,32 @@ mod tests {
             m.max.as_mut().unwrap().push(s.max.as_u64().unwrap());
         }
         m
+    }
+
+    #[test]
+    fn descend_with_and_without_jumps_lands_on_the_trajectory() {
+        let tst = |n: u64| stats(n).unwrap().total_stopping_time as u32;
+        for n in (5000u64..40_000)
+            .step_by(7)
+            .chain([63_728_127, 1 << 40, (1 << 40) + 27])
+        {
+            for p in [2, 3, 4096, 4097, 5000, 1 << 13, n / 3 + 5000] {
+                let (steps, x) = descend(n, 0, p).unwrap();
+                assert!(x < p.max(2), "n={n} p={p} x={x}");
+                assert_eq!(steps + tst(x), tst(n), "n={n} p={p}");
+            }
+        }
+        // the table entries are 12 T-steps
+        for (r, e) in jump_table().iter().enumerate().step_by(97) {
+            let x = (5u64 << JUMP_BITS) + r as u64;
+            let mut y = x;
+            for _ in 0..JUMP_BITS {
+                y = if y & 1 == 1 { (3 * y + 1) >> 1 } else { y >> 1 };
+            }
+            assert_eq!(y, 5 * e.mul + e.d as u64);
+        }
+        // a value that outgrows u64 gives None, never a wrong answer
+        assert_eq!(descend(u64::MAX, 0, 1 << 20), None);
     }
 
     #[test]
