@@ -288,6 +288,119 @@ pub(crate) fn jump_table() -> &'static [Jump] {
     })
 }
 
+/// What the JUMP_BITS T-steps from x = 2^JUMP_BITS q + r can do, for [`follow_records`]:
+/// every T^i(x), 1 <= i <= JUMP_BITS, lies in [q `lo`, q `hi` + `dmax`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct JumpBounds {
+    pub lo: u32,
+    pub hi: u32,
+    pub dmax: u32,
+}
+
+pub(crate) fn jump_bounds() -> &'static [JumpBounds] {
+    static TABLE: std::sync::OnceLock<Vec<JumpBounds>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..1u64 << JUMP_BITS)
+            .map(|r| {
+                // T^i(x) = 3^c_i 2^(K-i) q + T^i(r)
+                let (mut x, mut c) = (r, 0u32);
+                let mut b = JumpBounds {
+                    lo: u32::MAX,
+                    hi: 0,
+                    dmax: 0,
+                };
+                for i in 1..=JUMP_BITS {
+                    if x & 1 == 1 {
+                        x = (3 * x + 1) >> 1;
+                        c += 1;
+                    } else {
+                        x >>= 1;
+                    }
+                    let slope = (POW3[c as usize] as u32) << (JUMP_BITS - i);
+                    b.lo = b.lo.min(slope);
+                    b.hi = b.hi.max(slope);
+                    b.dmax = b.dmax.max(x as u32);
+                }
+                b
+            })
+            .collect()
+    })
+}
+
+/// For the summary's n that the residue table leaves over: follows n from x = T^k(n)
+/// (`steps` C-steps, none of them below n, none of them a path record) to its first value below
+/// n, exactly, but a jump of JUMP_BITS T-steps at a time wherever [`jump_bounds`] shows that
+/// the jump neither falls below n nor passes `path_best`; then on to below `p` as [`descend`]
+/// does. The result's glide is exact, and so is its maximum wherever that exceeds `path_best`
+/// (below it, it may be too low, which no record can tell); `odd` is not counted.
+#[inline(always)]
+pub(crate) fn follow_records(
+    n: u64,
+    p: u64,
+    mut x: u64,
+    mut steps: u32,
+    path_best: u128,
+) -> Option<Pending> {
+    let (table, bounds) = (jump_table(), jump_bounds());
+    let mut mx = n;
+    let glide;
+    loop {
+        if x > JUMP_FROM {
+            let r = (x & ((1 << JUMP_BITS) - 1)) as usize;
+            let q = (x >> JUMP_BITS) as u128;
+            let b = bounds[r];
+            if q * b.lo as u128 >= n as u128 && 2 * (q * b.hi as u128 + b.dmax as u128) <= path_best
+            {
+                let e = table[r];
+                x = (x >> JUMP_BITS)
+                    .checked_mul(e.mul)?
+                    .checked_add(e.d as u64)?;
+                steps += e.steps;
+                continue;
+            }
+        }
+        if x & 1 == 0 {
+            let tz = x.trailing_zeros();
+            let y = x >> tz;
+            if y < n {
+                // the first of these halvings that lands below n
+                let mut j = 1;
+                while (x >> j) >= n {
+                    j += 1;
+                }
+                glide = steps + j;
+                steps += tz;
+                x = y;
+                break;
+            }
+            steps += tz;
+            x = y;
+        }
+        // x odd and >= n
+        let a = x.trailing_ones().min(40);
+        let v = ((x >> a) + 1).checked_mul(POW3[a as usize] as u64)?;
+        // v - 1 = T^a(x); the last 3y+1 of the run, 2(v - 1), is the run's peak
+        let peak = (v - 1).checked_mul(2)?;
+        x = v - 1;
+        steps += 2 * a;
+        mx = mx.max(peak);
+    }
+    let (tst, idx) = if x < p {
+        (steps, x)
+    } else {
+        descend(x, steps, p)?
+    };
+    Some(Pending {
+        part: Out {
+            tst,
+            glide,
+            odd: 0,
+            max: mx as u128,
+        },
+        idx,
+    })
+}
+
 /// Bits of the residue table for n = 3 (mod 4).
 pub(crate) const DROP_BITS: u32 = 16;
 
@@ -534,6 +647,61 @@ mod tests {
         }
         // a value that outgrows u64 gives None, never a wrong answer
         assert_eq!(descend(u64::MAX, 0, 1 << 20), None);
+    }
+
+    #[test]
+    fn follow_records_is_exact_where_it_must_be() {
+        let tst = |n: u64| stats(n).unwrap().total_stopping_time as u32;
+        // n = 3 (mod 4) that stay at or above n for the first 16 T-steps, from near 10^7 and
+        // 2^40
+        let starts = (10_000_003u64..10_400_000)
+            .step_by(4)
+            .chain(((1u64 << 40) + 3..(1 << 40) + 200_000).step_by(4));
+        let mut checked = 0;
+        for n in starts {
+            // the reference: C-steps to the first value below n, and the largest C-value before
+            let (mut x, mut steps, mut peak) = (n as u128, 0u32, n as u128);
+            while x >= n as u128 {
+                x = if x & 1 == 1 { 3 * x + 1 } else { x / 2 };
+                peak = peak.max(x);
+                steps += 1;
+            }
+            let glide = steps;
+            if glide < 40 {
+                continue; // not one of the long ones this path serves
+            }
+            // start from T^16(n) by the shortcut map; the peak of those steps (the caller's
+            // promise: no record among them) bounds the path_best values to try
+            let (mut y, mut k, mut peak16) = (n, 0u32, n as u128);
+            for _ in 0..16 {
+                if y & 1 == 1 {
+                    peak16 = peak16.max(3 * y as u128 + 1);
+                    y = (3 * y + 1) >> 1;
+                    k += 2;
+                } else {
+                    y >>= 1;
+                    k += 1;
+                }
+                assert!(y >= n);
+            }
+            let p = n - n / 9;
+            for path_best in [peak16, peak - 1, peak, u128::MAX / 4] {
+                if path_best < peak16 {
+                    continue;
+                }
+                let got = follow_records(n, p, y, k, path_best).unwrap();
+                assert_eq!(got.part.glide, glide, "n={n}");
+                assert!(got.idx < p, "n={n}");
+                assert_eq!(got.part.tst + tst(got.idx), tst(n), "n={n}");
+                if peak > path_best {
+                    assert_eq!(got.part.max, peak, "n={n} path_best={path_best}");
+                } else {
+                    assert!(got.part.max <= peak, "n={n}");
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::classes::{classes, fill_classes, stream};
 use super::kernel::{
     descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
-    follow_from, follow_pending, MemoView, Out, Pending, CONTINUE, DROP_BITS,
+    follow_from, follow_pending, follow_records, MemoView, Out, Pending, CONTINUE, DROP_BITS,
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
@@ -129,45 +129,45 @@ fn leaf_summary(
     summary.end = end;
     summary.count = len as u64;
     if want.total_stopping_time {
-        // four histograms, one per position mod 4: runs of equal values do not wait on one
-        // counter
         let width = (overflow as usize + 1).next_power_of_two();
-        let mut hists = [
-            vec![0u64; width],
-            vec![0u64; width],
-            vec![0u64; width],
-            vec![0u64; width],
-        ];
-        let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
-        // a block at a time: sum and maximum vectorise; only a block whose maximum beats the
-        // record so far is scanned for records
-        for (b, block) in t.chunks(64).enumerate() {
-            sum += block.iter().map(|&v| v as u32).sum::<u32>() as u64;
-            let mut quads = block.chunks_exact(4);
-            for quad in quads.by_ref() {
-                for (h, &v) in hists.iter_mut().zip(quad) {
-                    h[v as usize] += 1;
-                }
-            }
-            for (h, &v) in hists.iter_mut().zip(quads.remainder()) {
-                h[v as usize] += 1;
-            }
-            if block.iter().copied().max().unwrap_or(0) as i64 > best {
-                for (i, &v) in block.iter().enumerate() {
-                    if v as i64 > best {
-                        best = v as i64;
-                        best_n = start + (64 * b + i) as u64;
-                        summary.delay_records.push(Record {
-                            n: best_n,
-                            value: v as u128,
-                        });
+        let (sum, best, best_n, mut hist) = if width <= SMALL_HIST && len < u32::MAX as usize {
+            // four histograms, one per position mod 4 (runs of equal values do not wait on
+            // one counter), of u32 counters and a fixed width: 16 KiB, and no bounds checks
+            let mut hists = Box::new([[0u32; SMALL_HIST]; 4]);
+            let tally = |block: &[u16]| {
+                let mut quads = block.chunks_exact(4);
+                for quad in quads.by_ref() {
+                    for (h, &v) in hists.iter_mut().zip(quad) {
+                        h[v as usize % SMALL_HIST] += 1;
                     }
                 }
-            }
-        }
-        let mut hist: Vec<u64> = (0..width)
-            .map(|v| hists.iter().map(|h| h[v]).sum())
-            .collect();
+                for (h, &v) in hists.iter_mut().zip(quads.remainder()) {
+                    h[v as usize % SMALL_HIST] += 1;
+                }
+            };
+            let (sum, best, best_n) = scan_counts(t, start, &mut summary.delay_records, tally);
+            let hist = (0..width)
+                .map(|v| hists.iter().map(|h| h[v] as u64).sum())
+                .collect::<Vec<u64>>();
+            (sum, best, best_n, hist)
+        } else {
+            let mut hists = [
+                vec![0u64; width],
+                vec![0u64; width],
+                vec![0u64; width],
+                vec![0u64; width],
+            ];
+            let tally = |block: &[u16]| {
+                for (i, &v) in block.iter().enumerate() {
+                    hists[i % 4][v as usize] += 1;
+                }
+            };
+            let (sum, best, best_n) = scan_counts(t, start, &mut summary.delay_records, tally);
+            let hist = (0..width)
+                .map(|v| hists.iter().map(|h| h[v]).sum())
+                .collect::<Vec<u64>>();
+            (sum, best, best_n, hist)
+        };
         let last = hist.iter().rposition(|&c| c > 0).map_or(0, |i| i + 1);
         hist.truncate(last);
         summary.histogram = hist;
@@ -227,6 +227,39 @@ fn leaf_summary(
     }
     ctl.advance(len as u64);
     Ok(summary)
+}
+
+/// Histogram width up to which pass two counts in a fixed-size table.
+const SMALL_HIST: usize = 1024;
+
+/// Pass two over the filled step counts `t` of [start, ..): `tally` sees every block of 64,
+/// the sum and maximum are taken a block at a time (they vectorise), and only a block whose
+/// maximum beats the record so far is scanned for delay records. Returns the sum, the
+/// maximum (-1 if `t` is empty) and its n.
+fn scan_counts(
+    t: &[u16],
+    start: u64,
+    records: &mut Vec<Record>,
+    mut tally: impl FnMut(&[u16]),
+) -> (u64, i64, u64) {
+    let (mut sum, mut best, mut best_n) = (0u64, -1i64, start);
+    for (b, block) in t.chunks(64).enumerate() {
+        sum += block.iter().map(|&v| v as u32).sum::<u32>() as u64;
+        tally(block);
+        if block.iter().copied().max().unwrap_or(0) as i64 > best {
+            for (i, &v) in block.iter().enumerate() {
+                if v as i64 > best {
+                    best = v as i64;
+                    best_n = start + (64 * b + i) as u64;
+                    records.push(Record {
+                        n: best_n,
+                        value: v as u128,
+                    });
+                }
+            }
+        }
+    }
+    (sum, best, best_n)
 }
 
 /// Pass one of the hot paths: the total stopping time of every n in [start, start + t.len())
@@ -523,7 +556,7 @@ fn fill_rest<const RECORDS: bool>(
                     let pending = match from {
                         // the peak of the first K steps cannot be a record: start the maximum
                         // at n
-                        Some(x) => follow_from(n, p.min(n), x, k, k - DROP_BITS, n),
+                        Some(x) => follow_records(n, p, x, k, class.path_best),
                         None => None,
                     };
                     let pending = match pending {
