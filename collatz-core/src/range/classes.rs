@@ -51,7 +51,10 @@ fn build() -> Classes {
     let mut rest = Vec::new();
     let mut glide = vec![0u8; 1 << (k - 2)];
     for r in (3..1u64 << k).step_by(4) {
-        let steps: Vec<(u32, u64, u32)> = residue_steps(r).collect();
+        let mut steps = [(0u32, 0u64, 0u32); DROP_BITS as usize];
+        for (slot, step) in steps.iter_mut().zip(residue_steps(r)) {
+            *slot = step;
+        }
         let Some(&(j, x, c)) = steps.iter().find(|&&(j, _, c)| 3u128.pow(c) < 1u128 << j) else {
             rest.push(r as u32);
             continue;
