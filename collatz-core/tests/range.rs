@@ -449,3 +449,32 @@ fn two_calls_with_one_thread_each_run_at_the_same_time() {
         assert!(mine.len() <= (1 << 23) / (1 << 16) + 1, "{}", mine.len());
     }
 }
+
+#[test]
+fn step_counts_and_maxima_from_one_match_every_number() {
+    // the columns hot path for these two statistics (residue classes with peak lines, the
+    // columns serving as the memo): every n, on one and two threads and several chunk sizes
+    let want = Want {
+        total_stopping_time: true,
+        max_excursion: true,
+        ..Want::default()
+    };
+    let end = 300_000u64;
+    let expect: Vec<(u16, u128)> = (1..end)
+        .map(|n| {
+            let s = stats(n).unwrap();
+            (s.total_stopping_time as u16, s.max.as_u128().unwrap())
+        })
+        .collect();
+    for (threads, chunk) in [(1, 1 << 18), (2, 4099), (2, 1 << 16)] {
+        let c = RangeEngine::new()
+            .columns(1..end, want, &opts(threads, chunk))
+            .unwrap();
+        let (t, m) = (c.total_stopping_time.unwrap(), c.max_excursion.unwrap());
+        assert!(matches!(m, MaxColumn::U64(_)));
+        for (i, &(tst, max)) in expect.iter().enumerate() {
+            assert_eq!(t[i], tst, "n = {}", i + 1);
+            assert_eq!(m.get(i), Some(max), "n = {}", i + 1);
+        }
+    }
+}

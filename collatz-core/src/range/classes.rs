@@ -23,6 +23,10 @@ pub(crate) struct DropClass {
     pub steps: u32,
     /// from this k on, T^i(n) >= n for every i < j and T^j(n) < n (so j is the first drop)
     pub k_min: u64,
+    /// the largest C-value of the first j T-steps is 2 (`peak_mul` k + `peak_d`) for every k;
+    /// `peak_mul` = 0 where no single step's line is the largest for every k
+    pub peak_mul: u64,
+    pub peak_d: u64,
 }
 
 /// The classes and what they leave over.
@@ -74,6 +78,19 @@ fn build() -> Classes {
         if x >= r {
             k_min = k_min.max((x - r) as u128 / shrink + 1);
         }
+        // the peak: T^i(n) for 1 <= i <= j is the line 3^c_i 2^(j-i) k + T^i(r); the C-values
+        // are these and 2 T^i(n) after each odd step (n itself is below T^1(n) = (3n+1)/2).
+        // The largest T-value follows an odd step, so the largest C-value is twice it, when one
+        // line has both the largest slope and the largest intercept.
+        let lines = steps[..j as usize]
+            .iter()
+            .map(|&(i, xi, ci)| ((POW3[ci as usize] as u64) << (j - i), xi));
+        let top = lines.clone().max().unwrap_or((0, 0));
+        let (peak_mul, peak_d) = if lines.clone().all(|(_, xi)| xi <= top.1) {
+            top
+        } else {
+            (0, 0)
+        };
         classes.push(DropClass {
             j,
             r,
@@ -81,6 +98,8 @@ fn build() -> Classes {
             d: x,
             steps: j + c,
             k_min: u64::try_from(k_min).unwrap_or(u64::MAX),
+            peak_mul,
+            peak_d,
         });
     }
     classes.sort_by_key(|c| (c.j, c.r));
@@ -159,6 +178,66 @@ pub(crate) fn fill_classes(
     }
     overflow |= settle(&mut late, memo, t);
     Some((overflow, glide_sum))
+}
+
+/// [`fill_classes`] for columns of step counts and maxima, with a memo of both (`memo_tst`,
+/// `memo_max`, entries of [`base`, `p`)): writes `t` and `m` for every class member of
+/// [start, end) whose class has a peak line and whose T^j(n) is below p; the others are left
+/// to the caller, which is told them through `others` (in any order). `None` when a peak
+/// outgrows u64.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fill_classes_max(
+    start: u64,
+    end: u64,
+    p: u64,
+    base: u64,
+    memo_tst: &[u16],
+    memo_max: &[u64],
+    t: &mut [u16],
+    m: &mut [u64],
+    others: &mut Vec<u64>,
+) -> Option<u32> {
+    let mut overflow = 0u32;
+    for c in &classes().classes {
+        let period = 1u64 << c.j;
+        let k_lo = start.saturating_sub(c.r).div_ceil(period);
+        let k_hi = end.saturating_sub(c.r).div_ceil(period);
+        if k_lo >= k_hi {
+            continue;
+        }
+        let k_p = if p > c.d {
+            (p - c.d).div_ceil(c.mul)
+        } else {
+            0
+        };
+        let k_fast = if c.peak_mul == 0 {
+            k_lo
+        } else {
+            k_hi.min(k_p).max(k_lo)
+        };
+        if k_fast > k_lo {
+            // the largest peak of the run fits u64 (twice it, too)
+            c.peak_mul
+                .checked_mul(k_fast - 1)?
+                .checked_add(c.peak_d)?
+                .checked_mul(2)?;
+            let mut x = (k_lo * c.mul + c.d - base) as usize;
+            let mut i = ((k_lo << c.j) + c.r - start) as usize;
+            let mut peak = c.peak_mul * k_lo + c.peak_d;
+            let (mul, step) = (c.mul as usize, period as usize);
+            for _ in k_lo..k_fast {
+                let v = memo_tst[x] as u32 + c.steps;
+                overflow |= v;
+                t[i] = v as u16;
+                m[i] = memo_max[x].max(2 * peak);
+                x += mul;
+                i += step;
+                peak += c.peak_mul;
+            }
+        }
+        others.extend((k_fast..k_hi).map(|kk| (kk << c.j) + c.r));
+    }
+    Some(overflow)
 }
 
 /// How many late members wait for their memo reads at a time.
@@ -278,6 +357,30 @@ mod tests {
             }
         }
         assert!(cl.glide_exact_from < 1 << 24, "{}", cl.glide_exact_from);
+    }
+
+    #[test]
+    fn peak_lines_give_the_largest_value_before_the_drop() {
+        let cl = classes();
+        let with_line = cl.classes.iter().filter(|c| c.peak_mul != 0).count();
+        assert!(with_line * 10 > cl.classes.len() * 9, "{with_line}");
+        for c in cl.classes.iter().filter(|c| c.peak_mul != 0) {
+            for kk in [0u64, 1, 2, 7, 1000, 123_456_789] {
+                let n = (kk << c.j) + c.r;
+                // the largest C-value of the first j T-steps, step by step
+                let (mut x, mut top) = (n as u128, n as u128);
+                for _ in 0..c.j {
+                    if x & 1 == 1 {
+                        top = top.max(3 * x + 1);
+                        x = (3 * x + 1) >> 1;
+                    } else {
+                        x >>= 1;
+                    }
+                }
+                let line = 2 * (c.peak_mul as u128 * kk as u128 + c.peak_d as u128);
+                assert_eq!(line, top, "class {c:?} k={kk}");
+            }
+        }
     }
 
     #[test]

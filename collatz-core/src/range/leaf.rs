@@ -1,7 +1,7 @@
 //! The work on one chunk: per-number results (`compute`), the general leaf, and the two
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
-use super::classes::{classes, fill_classes, stream};
+use super::classes::{classes, fill_classes, fill_classes_max, stream};
 use super::kernel::{
     descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
     follow_from, follow_pending, follow_records, MemoView, Out, Pending, CONTINUE, DROP_BITS,
@@ -227,6 +227,21 @@ fn leaf_summary(
     }
     ctl.advance(len as u64);
     Ok(summary)
+}
+
+/// Asks for the cache line of `entry` (nothing on targets without a prefetch instruction).
+#[inline(always)]
+fn prefetch_u64(entry: &u64) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch never
+    // faults and changes no memory, and the address is that of a live value anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((entry as *const u64).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = entry;
 }
 
 /// Histogram width up to which pass two counts in a fixed-size table.
@@ -683,7 +698,7 @@ impl Sink<'_> {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn chunk(
     start: u64,
-    out: Slices<'_>,
+    mut out: Slices<'_>,
     p: u64,
     view: &MemoView,
     memo: Option<MemoSlices<'_>>,
@@ -718,7 +733,107 @@ pub(super) fn chunk(
         ctl.advance(out.len as u64);
         return Ok(None);
     }
+    let tst_and_max = Want {
+        total_stopping_time: true,
+        max_excursion: true,
+        ..Want::default()
+    };
+    if !summarize && want == tst_and_max && memo.is_none() && out.glide.is_none() {
+        if let (Some(t), Some(MaxSlice::U64(m)), Some(view_max)) =
+            (out.tst.as_deref_mut(), out.max.as_mut(), view.max)
+        {
+            fill_with_max(start, p, view, view_max, t, m, ctl)?;
+            ctl.advance(out.len as u64);
+            return Ok(None);
+        }
+    }
     leaf_dense(start, out, p, view, memo, summarize, want, ctl)
+}
+
+/// The columns hot path for step counts and maxima together, where the memo has both: the
+/// n = 3 (mod 4) class by class ([`fill_classes_max`]), the rest of them one by one, then even
+/// n and n = 1 (mod 4) from n/2 and (3n+1)/4.
+fn fill_with_max(
+    start: u64,
+    p: u64,
+    view: &MemoView,
+    view_max: &[u64],
+    t: &mut [u16],
+    m: &mut [u64],
+    ctl: &Control,
+) -> Result<()> {
+    let end = start + t.len() as u64;
+    let base = view.base as u64;
+    ctl.check()?;
+    let mut others = Vec::new();
+    let mut top =
+        match fill_classes_max(start, end, p, base, view.tst, view_max, t, m, &mut others) {
+            Some(top) => top,
+            None => {
+                // a peak past u64 (not within the columns' range): every class member one by one
+                others.clear();
+                others.extend((start + (7 - start % 4) % 4..end).step_by(4).filter(|&n| {
+                    classes().glide[((n & ((1 << DROP_BITS) - 1)) >> 2) as usize] != 0
+                }));
+                0
+            }
+        };
+    ctl.check()?;
+    let rest = &classes().rest;
+    let mut q = start >> DROP_BITS;
+    while q << DROP_BITS < end {
+        let base_n = q << DROP_BITS;
+        let a = rest.partition_point(|&r| (r as u64) < start.saturating_sub(base_n));
+        let b = rest.partition_point(|&r| (r as u64) < end - base_n);
+        others.extend(rest[a..b].iter().map(|&r| base_n + r as u64));
+        q += 1;
+    }
+    // a block at a time: the walks first (prefetching where each lands), then the reads
+    let mut pending = [Pending::default(); BLOCK];
+    for block in others.chunks(BLOCK) {
+        for (slot, &n) in pending.iter_mut().zip(block) {
+            *slot = compute(n, p)?;
+            view.prefetch_tst(slot.idx);
+            if let Some(entry) = view_max.get((slot.idx as usize).wrapping_sub(view.base)) {
+                prefetch_u64(entry);
+            }
+        }
+        for (slot, &n) in pending.iter().zip(block) {
+            let r = slot.finish(view);
+            top |= r.tst;
+            let at = (n - start) as usize;
+            t[at] = r.tst as u16;
+            m[at] = u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
+                what: "u64 maximum",
+                limit: 64,
+                steps: r.tst as u64,
+                bits: 128 - r.max.leading_zeros() as u64,
+            })?;
+        }
+        ctl.check()?;
+    }
+    ctl.check()?;
+    // even n: T(n/2) + 1 and max(n, M(n/2)); n = 4k + 1: T(3k + 1) + 3 and
+    // max(3n + 1, M(3k + 1))
+    let first_even = start + (start & 1);
+    for n in (first_even..end).step_by(2) {
+        let x = (n / 2 - base) as usize;
+        let v = view.tst[x] as u32 + 1;
+        top |= v;
+        let at = (n - start) as usize;
+        t[at] = v as u16;
+        m[at] = view_max[x].max(n);
+    }
+    for n in (start + (5 - start % 4) % 4..end).step_by(4) {
+        let x = (3 * (n >> 2) + 1 - base) as usize;
+        let v = view.tst[x] as u32 + 3;
+        top |= v;
+        let at = (n - start) as usize;
+        t[at] = v as u16;
+        m[at] = view_max[x].max(3 * n + 1);
+    }
+    to_u16(top, start)?;
+    Ok(())
 }
 
 /// Whether [`leaf_dense`] can take the chunk: no odd steps anywhere, and the even and
