@@ -138,18 +138,13 @@ pub(crate) fn fill_classes(
     let mut late: Vec<(usize, u32, usize)> = Vec::with_capacity(LATE);
     for c in &classes().classes {
         let period = 1u64 << c.j;
-        let k_lo = start.saturating_sub(c.r).div_ceil(period);
-        let k_hi = end.saturating_sub(c.r).div_ceil(period);
+        let (k_lo, k_hi) = (class_k(start, c), class_k(end, c));
         if k_lo >= k_hi {
             continue;
         }
         glide_sum += (k_hi - k_lo) * c.steps as u64;
         // T^j(n) < p for k < k_p
-        let k_p = if p > c.d {
-            (p - c.d).div_ceil(c.mul)
-        } else {
-            0
-        };
+        let k_p = below_p(k_hi, p, c);
         let k_fast = k_hi.min(k_p).max(k_lo);
         let steps = c.steps;
         let idx0 = ((k_lo << c.j) + c.r - start) as usize;
@@ -200,16 +195,11 @@ pub(crate) fn fill_classes_max(
     let mut overflow = 0u32;
     for c in &classes().classes {
         let period = 1u64 << c.j;
-        let k_lo = start.saturating_sub(c.r).div_ceil(period);
-        let k_hi = end.saturating_sub(c.r).div_ceil(period);
+        let (k_lo, k_hi) = (class_k(start, c), class_k(end, c));
         if k_lo >= k_hi {
             continue;
         }
-        let k_p = if p > c.d {
-            (p - c.d).div_ceil(c.mul)
-        } else {
-            0
-        };
+        let k_p = below_p(k_hi, p, c);
         let k_fast = if c.peak_mul == 0 {
             k_lo
         } else {
@@ -238,6 +228,25 @@ pub(crate) fn fill_classes_max(
         others.extend((k_fast..k_hi).map(|kk| (kk << c.j) + c.r));
     }
     Some(overflow)
+}
+
+/// The least k with 2^j k + r >= n: shifts, not divisions (this runs per class and chunk).
+#[inline(always)]
+fn class_k(n: u64, c: &DropClass) -> u64 {
+    ((n.saturating_sub(c.r) as u128 + (1 << c.j) - 1) >> c.j) as u64
+}
+
+/// k_p, capped at `k_hi`: T^j(n) = mul k + d < p for every k < k_p. Most calls find every k
+/// below `k_hi` fast and skip the division.
+#[inline(always)]
+fn below_p(k_hi: u64, p: u64, c: &DropClass) -> u64 {
+    if k_hi == 0 || (k_hi - 1).saturating_mul(c.mul).saturating_add(c.d) < p {
+        k_hi
+    } else if p > c.d {
+        (p - c.d).div_ceil(c.mul)
+    } else {
+        0
+    }
 }
 
 /// How many late members wait for their memo reads at a time.
