@@ -2,7 +2,10 @@
 
 use crate::walk::POW3;
 
-/// Dense tables of results for every 1 <= n < `bound()`, grown in waves by the engine.
+/// Dense tables of results for every 1 <= n < `bound()`, grown in waves by the engine. The
+/// tables are allocated zeroed at their reserved size (fresh pages, which the kernel zeroes as
+/// they are first touched) and `len` says how much of them holds results, so that growing a
+/// wave neither moves nor clears anything.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     /// Total stopping times; index 0 is unused.
@@ -11,6 +14,8 @@ pub(crate) struct Memo {
     pub odd: Option<Vec<u16>>,
     /// Maximum excursions, when the memo was built with them.
     pub max: Option<Vec<u64>>,
+    /// Entries below this hold results; the tables may be longer.
+    pub len: usize,
 }
 
 impl Memo {
@@ -19,32 +24,54 @@ impl Memo {
             tst: vec![0, 0],
             odd: odd.then(|| vec![0, 0]),
             max: max.then(|| vec![0, 1]),
+            len: 2,
         }
     }
 
-    /// Reserves room for entries up to `target` (so that growing in waves never moves the
-    /// tables), with huge pages where the platform offers them. False if the memory cannot be
+    /// Makes the tables at least `target` entries long (so that growing in waves never moves
+    /// them), with huge pages where the platform offers them. False if the memory cannot be
     /// had.
     pub fn reserve_to(&mut self, target: u64) -> bool {
-        fn one<T>(v: &mut Vec<T>, target: usize) -> bool {
-            if v.capacity() >= target {
+        fn one<T: Copy + Default>(v: &mut Vec<T>, target: usize, len: usize) -> bool {
+            if v.len() >= target {
                 return true;
             }
-            let ok = v.try_reserve_exact(target - v.len()).is_ok();
-            if ok {
-                super::pages::advise_huge(v);
+            // an error, not an abort, when the memory cannot be had ...
+            let mut probe: Vec<T> = Vec::new();
+            if probe.try_reserve_exact(target).is_err() {
+                return false;
             }
-            ok
+            drop(probe);
+            // ... then zeroed memory from the allocator (for large tables, fresh pages that
+            // are not written here), advised before its pages are touched
+            let mut fresh = vec![T::default(); target];
+            super::pages::advise_huge(&fresh);
+            fresh[..len].copy_from_slice(&v[..len]);
+            *v = fresh;
+            true
         }
-        let target = target as usize;
-        one(&mut self.tst, target)
-            && self.odd.as_mut().is_none_or(|o| one(o, target))
-            && self.max.as_mut().is_none_or(|m| one(m, target))
+        let (target, len) = (target as usize, self.len);
+        one(&mut self.tst, target, len)
+            && self.odd.as_mut().is_none_or(|o| one(o, target, len))
+            && self.max.as_mut().is_none_or(|m| one(m, target, len))
+    }
+
+    /// Makes the tables at least `len` entries long, zero-filled.
+    pub fn ensure_len(&mut self, len: usize) {
+        if self.tst.len() < len {
+            self.tst.resize(len, 0);
+        }
+        if let Some(o) = self.odd.as_mut().filter(|o| o.len() < len) {
+            o.resize(len, 0);
+        }
+        if let Some(m) = self.max.as_mut().filter(|m| m.len() < len) {
+            m.resize(len, 0);
+        }
     }
 
     /// Every n below this has its entries.
     pub fn bound(&self) -> u64 {
-        self.tst.len() as u64
+        self.len as u64
     }
 
     pub fn bytes(&self) -> usize {
@@ -54,11 +81,12 @@ impl Memo {
     }
 
     pub fn view(&self) -> MemoView<'_> {
+        let len = self.len;
         MemoView {
             base: 0,
-            tst: &self.tst,
-            odd: self.odd.as_deref(),
-            max: self.max.as_deref(),
+            tst: &self.tst[..len],
+            odd: self.odd.as_deref().map(|o| &o[..len]),
+            max: self.max.as_deref().map(|m| &m[..len]),
         }
     }
 }
@@ -620,6 +648,7 @@ mod tests {
             m.odd.as_mut().unwrap().push(s.odd_steps as u16);
             m.max.as_mut().unwrap().push(s.max.as_u64().unwrap());
         }
+        m.len = m.tst.len();
         m
     }
 

@@ -210,8 +210,8 @@ impl RangeEngine {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
-        // a panic while holding the lock cannot leave the memo invalid (waves truncate on
-        // failure), so a poisoned lock is still usable
+        // a panic while holding the lock cannot leave the memo invalid (a wave's entries count
+        // only once the whole wave has succeeded), so a poisoned lock is still usable
         self.memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -593,26 +593,23 @@ fn grow(
 ) -> Result<Option<Summary>> {
     let p = wave.start;
     let new_len = wave.end as usize;
-    memo.tst.resize(new_len, 0);
-    if let Some(o) = &mut memo.odd {
-        o.resize(new_len, 0);
-    }
-    if let Some(m) = &mut memo.max {
-        m.resize(new_len, 0);
-    }
+    // (the tables are normally reserved at their final length already)
+    memo.ensure_len(new_len);
     let result = {
-        let (tst_r, tst_w) = memo.tst.split_at_mut(p as usize);
+        let (p_, w) = (p as usize, new_len - p as usize);
+        let (tst_r, tst_w) = memo.tst.split_at_mut(p_);
+        let tst_w = &mut tst_w[..w];
         let (odd_r, odd_w) = match &mut memo.odd {
             Some(o) => {
-                let (r, w) = o.split_at_mut(p as usize);
-                (Some(&*r), Some(w))
+                let (r, rest) = o.split_at_mut(p_);
+                (Some(&*r), Some(&mut rest[..w]))
             }
             None => (None, None),
         };
         let (max_r, max_w) = match &mut memo.max {
             Some(m) => {
-                let (r, w) = m.split_at_mut(p as usize);
-                (Some(&*r), Some(w))
+                let (r, rest) = m.split_at_mut(p_);
+                (Some(&*r), Some(&mut rest[..w]))
             }
             None => (None, None),
         };
@@ -631,14 +628,9 @@ fn grow(
             chunk(start, sl, p, &view, mw, summarize, want, ctl)
         })
     };
-    if result.is_err() {
-        memo.tst.truncate(p as usize);
-        if let Some(o) = &mut memo.odd {
-            o.truncate(p as usize);
-        }
-        if let Some(m) = &mut memo.max {
-            m.truncate(p as usize);
-        }
+    // on failure the memo stays at P: the wave's entries are written over by the next one
+    if result.is_ok() {
+        memo.len = new_len;
     }
     result
 }
