@@ -59,7 +59,10 @@ fn build() -> Classes {
         for (slot, step) in steps.iter_mut().zip(residue_steps(r)) {
             *slot = step;
         }
-        let Some(&(j, x, c)) = steps.iter().find(|&&(j, _, c)| 3u128.pow(c) < 1u128 << j) else {
+        let Some(&(j, x, c)) = steps
+            .iter()
+            .find(|&&(j, _, c)| POW3[c as usize] < 1u128 << j)
+        else {
             rest.push(r as u32);
             continue;
         };
@@ -71,10 +74,10 @@ fn build() -> Classes {
         // every earlier step stays at or above n and step j falls below it.
         let mut k_min: u128 = 0;
         for &(i, xi, ci) in &steps[..j as usize - 1] {
-            let grow = (3u128.pow(ci) - (1u128 << i)) << (j - i);
+            let grow = (POW3[ci as usize] - (1u128 << i)) << (j - i);
             k_min = k_min.max((r as u128).saturating_sub(xi as u128).div_ceil(grow));
         }
-        let shrink = (1u128 << j) - 3u128.pow(c);
+        let shrink = (1u128 << j) - POW3[c as usize];
         if x >= r {
             k_min = k_min.max((x - r) as u128 / shrink + 1);
         }

@@ -463,7 +463,7 @@ pub(crate) fn drop_table() -> &'static [DropEntry] {
                 // q must exceed each of these for the class to behave as its residue says
                 let mut q_min: u128 = 0;
                 for (j, x, c) in residue_steps(r) {
-                    let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
+                    let (two_j, three_c) = (1u128 << j, POW3[c as usize]);
                     let scale = 1u128 << (k - j);
                     if three_c < two_j {
                         // drop at j: q scale (2^j - 3^c) > T^j(r) - r
@@ -485,7 +485,7 @@ pub(crate) fn drop_table() -> &'static [DropEntry] {
                         };
                     }
                     q_min = q_min.max(stays_above_from(r, j, x, c));
-                    if three_c << jmax > 3u128.pow(cmax) << j {
+                    if three_c << jmax > POW3[cmax as usize] << j {
                         cmax = c;
                         jmax = j;
                         dpeak = x;
@@ -573,7 +573,7 @@ fn continue_entry(r: u64) -> Option<DropHot> {
     let mut q_min: u128 = 0;
     let mut end = (r, 0);
     for (j, x, c) in residue_steps(r) {
-        if 3u128.pow(c) < 1u128 << j {
+        if POW3[c as usize] < 1u128 << j {
             return None; // the class drops for every large q
         }
         q_min = q_min.max(stays_above_from(r, j, x, c));
@@ -605,7 +605,7 @@ pub(crate) fn residue_steps(r: u64) -> impl Iterator<Item = (u32, u64, u32)> {
 /// With 3^c > 2^j: the least q for which T^j(n) >= n, i.e.
 /// q 2^(K-j) (3^c - 2^j) + T^j(r) >= r.
 fn stays_above_from(r: u64, j: u32, x: u64, c: u32) -> u128 {
-    let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
+    let (two_j, three_c) = (1u128 << j, POW3[c as usize]);
     let scale = 1u128 << (DROP_BITS - j);
     (r as u128)
         .saturating_sub(x as u128)

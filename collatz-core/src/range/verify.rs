@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{Control, RunOptions};
 use crate::error::{Error, Result};
 use crate::value::Value;
-use crate::walk::Word;
+use crate::walk::{Word, POW3};
 
 /// Bits of the residue sieve.
 pub const SIEVE_BITS: u32 = 24;
@@ -77,7 +77,7 @@ fn survivors(q_min: u64) -> Vec<Survivor> {
             } else {
                 x /= 2;
             }
-            let (two_j, three_c) = (1u128 << j, 3u128.pow(c));
+            let (two_j, three_c) = (1u128 << j, POW3[c as usize]);
             let scale = q_min as u128 * (1u128 << (k - j));
             if three_c < two_j {
                 // T^j(n) = 3^c q 2^(k-j) + T^j(r) < q 2^k + r for every q >= q_min?
@@ -90,7 +90,7 @@ fn survivors(q_min: u64) -> Vec<Survivor> {
                 clean = false;
             }
             // the largest ratio 3^c / 2^j so far: compare 3^c 2^jmax with 3^cmax 2^j
-            if three_c << jmax > 3u128.pow(cmax) << j {
+            if three_c << jmax > POW3[cmax as usize] << j {
                 cmax = c;
                 jmax = j;
             }
@@ -220,8 +220,7 @@ fn check_block(range: Range<u64>, survivors: &[Survivor], ctl: &Control) -> Resu
         part.followed += 1;
         if s.clean {
             // every prefix value is at most `bound`: if that cannot beat the best, jump
-            let bound =
-                (q << (k - s.jmax as u32)) * crate::walk::POW3[s.cmax as usize] + s.dmax as u128;
+            let bound = (q << (k - s.jmax as u32)) * POW3[s.cmax as usize] + s.dmax as u128;
             if bound <= best_t {
                 let x = crate::walk::POW3[s.c as usize] * q + s.d as u128;
                 if let Some(peak) = tail_peak(x, n) {
