@@ -310,6 +310,9 @@ impl RangeEngine {
             opts,
         };
         in_pool(opts, || {
+            if range.end - range.start >= WARM_FROM {
+                warm_tables();
+            }
             self.run_in_pool(range, want, exact_max, summarize, slices, &ctl)
         })
     }
@@ -329,6 +332,9 @@ impl RangeEngine {
             opts,
         };
         in_pool(opts, || {
+            if end >= WARM_FROM {
+                warm_tables();
+            }
             // a short prefix through the memo; the columns carry the rest
             let memo_end = self
                 .memo_cap_entries(want.odd_steps, want.max_excursion)
@@ -466,6 +472,31 @@ impl RangeEngine {
         }
         Ok(summary)
     }
+}
+
+/// Calls over at least this many start values build the hot paths' tables up front.
+const WARM_FROM: u64 = 1 << 20;
+
+/// Builds the hot paths' tables (each once per process, a few milliseconds in all) side by
+/// side on the pool's threads, rather than one after another on whichever thread needs each
+/// first.
+fn warm_tables() {
+    rayon::join(
+        || {
+            kernel::drop_hot();
+        },
+        || {
+            rayon::join(
+                || {
+                    classes::classes();
+                },
+                || {
+                    kernel::jump_table();
+                    kernel::jump_bounds();
+                },
+            )
+        },
+    );
 }
 
 /// The end of the memo wave that starts at p: at 5p/4 or 9p/8 (below 4p/3), so that n/2 and
