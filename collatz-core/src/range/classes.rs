@@ -8,7 +8,7 @@
 //! n = 3 (mod 4); the residues modulo 2^K that do not drop within K steps (`rest`) are
 //! followed one by one, in order of n.
 
-use super::kernel::{descend, residue_steps, DROP_BITS};
+use super::kernel::{descend, prefetch, residue_steps, DROP_BITS};
 use crate::walk::POW3;
 use std::sync::OnceLock;
 
@@ -267,48 +267,15 @@ fn settle(late: &mut Vec<(usize, u32, usize)>, memo: &[u16], t: &mut [u16]) -> u
     overflow
 }
 
-/// Asks for `memo[y]` to be brought into the cache (nothing on targets without a prefetch
-/// instruction, or where y is out of bounds).
-#[inline(always)]
-fn prefetch(memo: &[u16], y: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(entry) = memo.get(y) {
-        #[allow(unsafe_code)]
-        // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch never
-        // faults and changes no memory, and the address is that of a live element anyway.
-        unsafe {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            _mm_prefetch::<_MM_HINT_T0>((entry as *const u16).cast::<i8>());
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (memo, y);
-}
-
-/// `t[i period] = memo[i mul] + steps` for every i (both slices hold exactly that many
-/// strides); the OR of the values written.
+/// `t[i period] = memo[i mul] + steps` for every i that both slices reach; the OR of the
+/// values written. (A version without bounds checks ran no faster, side by side.)
 #[inline(never)]
 pub(crate) fn stream(memo: &[u16], t: &mut [u16], mul: usize, period: usize, steps: u32) -> u32 {
     let mut overflow = 0u32;
-    if t.is_empty() || memo.is_empty() {
-        return 0;
-    }
-    let count = ((t.len() - 1) / period + 1).min((memo.len() - 1) / mul + 1);
-    let (mut x, mut i) = (0usize, 0usize);
-    for _ in 0..count {
-        #[allow(unsafe_code)]
-        // SAFETY: after k < count iterations x = k mul <= (count - 1) mul <= memo.len() - 1
-        // and i = k period <= t.len() - 1 (count is the smaller of the two stride counts), so
-        // both indices are in bounds.
-        let v = unsafe { *memo.get_unchecked(x) } as u32 + steps;
+    for (o, m) in t.chunks_mut(period).zip(memo.chunks(mul)) {
+        let v = m[0] as u32 + steps;
         overflow |= v;
-        #[allow(unsafe_code)]
-        // SAFETY: as above, i < t.len().
-        unsafe {
-            *t.get_unchecked_mut(i) = v as u16;
-        }
-        x += mul;
-        i += period;
+        o[0] = v as u16;
     }
     overflow
 }

@@ -91,6 +91,27 @@ impl Memo {
     }
 }
 
+/// Asks the CPU to start loading `v[i]` into the cache: a hint, which does nothing where i is
+/// out of bounds or on targets without a prefetch instruction. The memo reads of a block of
+/// start values are computed first and prefetched, then read: they miss the cache together
+/// rather than one after another.
+#[inline(always)]
+pub(crate) fn prefetch<T>(v: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(entry) = v.get(i) {
+        #[allow(unsafe_code)]
+        // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch never
+        // faults and changes no memory, and the address is that of a live element of the slice
+        // anyway.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>((entry as *const T).cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
+}
+
 /// Read access to results for every x in [base, base + len): a prefix of the memo (base 0),
 /// or the columns already computed by a call whose range starts at 1 (base 1).
 #[derive(Clone, Copy)]
@@ -106,20 +127,7 @@ impl MemoView<'_> {
     /// nothing where x is outside the view or on targets without a prefetch instruction).
     #[inline(always)]
     pub fn prefetch_tst(&self, x: u64) {
-        #[cfg(target_arch = "x86_64")]
-        if let Some(entry) = (x as usize)
-            .checked_sub(self.base)
-            .and_then(|i| self.tst.get(i))
-        {
-            #[allow(unsafe_code)]
-            // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch
-            // never faults and changes no memory, and the address is that of a live element
-            // of the slice anyway.
-            unsafe {
-                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-                _mm_prefetch::<_MM_HINT_T0>((entry as *const u16).cast::<i8>());
-            }
-        }
+        prefetch(self.tst, (x as usize).wrapping_sub(self.base));
     }
 
     #[inline(always)]
@@ -864,6 +872,14 @@ mod tests {
         }
         assert_eq!(memo.tst, before);
         assert_eq!(view.tst_at(27), 111);
+        // the generic form, on other element types and out of bounds
+        let wide = vec![7u64; 10];
+        for i in [0, 9, 10, usize::MAX] {
+            prefetch(&wide, i);
+            prefetch(&memo.tst, i);
+        }
+        prefetch::<u64>(&[], 0);
+        assert_eq!(wide, vec![7u64; 10]);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use super::classes::{classes, fill_classes, fill_classes_max, stream};
 use super::kernel::{
     descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
-    follow_from, follow_pending, follow_records, MemoView, Out, Pending, CONTINUE, DROP_BITS,
+    follow_from, follow_pending, follow_records, prefetch, MemoView, Out, Pending, CONTINUE,
+    DROP_BITS,
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
@@ -227,21 +228,6 @@ fn leaf_summary(
     }
     ctl.advance(len as u64);
     Ok(summary)
-}
-
-/// Asks for the cache line of `entry` (nothing on targets without a prefetch instruction).
-#[inline(always)]
-fn prefetch_u64(entry: &u64) {
-    #[cfg(target_arch = "x86_64")]
-    #[allow(unsafe_code)]
-    // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch never
-    // faults and changes no memory, and the address is that of a live value anyway.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((entry as *const u64).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = entry;
 }
 
 /// Histogram width up to which pass two counts in a fixed-size table.
@@ -794,9 +780,7 @@ fn fill_with_max(
         for (slot, &n) in pending.iter_mut().zip(block) {
             *slot = compute(n, p)?;
             view.prefetch_tst(slot.idx);
-            if let Some(entry) = view_max.get((slot.idx as usize).wrapping_sub(view.base)) {
-                prefetch_u64(entry);
-            }
+            prefetch(view_max, (slot.idx as usize).wrapping_sub(view.base));
         }
         for (slot, &n) in pending.iter().zip(block) {
             let r = slot.finish(view);
