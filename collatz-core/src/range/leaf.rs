@@ -296,13 +296,14 @@ fn fill<const RECORDS: bool>(
         let thirds = &view.tst[(3 * q0 + 1) as usize - view.base..][..3 * (m - 1) + 1];
         overflow |= stream(thirds, &mut quads[1..], 3, 4, 3);
         let halves = &view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base];
-        for (pair, &h) in quads.chunks_exact_mut(2).zip(halves) {
-            let v = h as u32 + 1;
-            overflow |= v;
-            let odd = pair[1];
-            pair[0] = v as u16;
-            pair[1] = odd;
+        let (pairs, _) = quads.as_chunks_mut::<2>();
+        let mut top = 0u16;
+        for (pair, &h) in pairs.iter_mut().zip(halves) {
+            // (a memo entry of u16::MAX would wrap: it is caught by `top` below)
+            top = top.max(h);
+            *pair = [h.wrapping_add(1), pair[1]];
         }
+        overflow |= top as u32 + 1;
     }
     let (head, tail) = if q0 < q1 {
         (4 * q0, 4 * q1)
