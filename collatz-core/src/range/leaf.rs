@@ -296,9 +296,11 @@ fn fill<const RECORDS: bool>(
         let thirds = &view.tst[(3 * q0 + 1) as usize - view.base..][..3 * (m - 1) + 1];
         overflow |= stream(thirds, &mut quads[1..], 3, 4, 3);
         let halves = &view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base];
-        let (pairs, _) = quads.as_chunks_mut::<2>();
+        let pairs = quads
+            .chunks_exact_mut(2)
+            .map(|c| <&mut [u16; 2]>::try_from(c).expect("chunks of two"));
         let mut top = 0u16;
-        for (pair, &h) in pairs.iter_mut().zip(halves) {
+        for (pair, &h) in pairs.zip(halves) {
             // (a memo entry of u16::MAX would wrap: it is caught by `top` below)
             top = top.max(h);
             *pair = [h.wrapping_add(1), pair[1]];
