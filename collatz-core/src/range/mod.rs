@@ -613,7 +613,8 @@ fn merge_opt(a: Option<Summary>, b: Option<Summary>) -> Option<Summary> {
 }
 
 /// Extends the memo by the wave `wave` (= [P, end) with end <= 2P), in parallel chunks; on
-/// any failure the memo is cut back to P, so it never holds unfinished entries.
+/// any failure the memo stays at P (its length moves only when the whole wave succeeds), so it
+/// never counts unfinished entries.
 fn grow(
     memo: &mut Memo,
     wave: Range<u64>,
