@@ -695,6 +695,21 @@ pub(super) fn chunk(
     want: Want,
     ctl: &Control,
 ) -> Result<Option<Summary>> {
+    if start < DENSE_FROM && out.len > (DENSE_FROM - start) as usize {
+        // the few n below DENSE_FROM by the general leaf, the rest by a hot path
+        let k = (DENSE_FROM - start) as usize;
+        let (head, tail) = out.split_at(k);
+        let (memo_head, memo_tail) = match memo {
+            Some(m) => {
+                let (a, b) = m.split_at(k);
+                (Some(a), Some(b))
+            }
+            None => (None, None),
+        };
+        let a = chunk(start, head, p, view, memo_head, summarize, want, ctl)?;
+        let b = chunk(DENSE_FROM, tail, p, view, memo_tail, summarize, want, ctl)?;
+        return Ok(super::merge_opt(a, b));
+    }
     if !dense_ok(start, out.len, p, view, want) {
         return leaf(start, out, p, view, memo, want, summarize, ctl);
     }
@@ -825,10 +840,13 @@ fn fill_with_max(
 
 /// Whether [`leaf_dense`] can take the chunk: no odd steps anywhere, and the even and
 /// n = 1 (mod 4) rules land inside the memo for every n of the chunk.
+/// The hot paths start here (below it, n/2 or (3n+1)/4 can be n itself or the special n = 1).
+const DENSE_FROM: u64 = 8;
+
 fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
     let last = start + len as u64 - 1;
     len > 0
-        && start >= 8
+        && start >= DENSE_FROM
         && !want.odd_steps
         && view.odd.is_none()
         && last / 2 < p
