@@ -230,6 +230,9 @@ fn leaf_summary(
     Ok(summary)
 }
 
+/// Chunks shorter than this take the n = 3 (mod 4) one by one rather than class by class.
+const CLASSES_FROM_LEN: u64 = 1 << 13;
+
 /// Histogram width up to which pass two counts in a fixed-size table.
 const SMALL_HIST: usize = 1024;
 
@@ -481,7 +484,8 @@ fn fill_three_mod_four_classes<const RECORDS: bool>(
     class: &mut ClassRecords,
 ) -> Result<u32> {
     let cl = classes();
-    if RECORDS && start < cl.glide_exact_from {
+    // a short chunk would pay for the walk over all classes without many members in each
+    if (RECORDS && start < cl.glide_exact_from) || end - start < CLASSES_FROM_LEN {
         return Ok(fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class, false)?.0);
     }
     let (mut overflow, h) = if RECORDS {
