@@ -56,6 +56,16 @@ impl Memo {
             && self.max.as_mut().is_none_or(|m| one(m, target, len))
     }
 
+    /// Fills the step counts below [`PREFIX_LEN`] from [`prefix_table`] if the memo does not
+    /// hold them yet (the tables must be at least that long; the memo must have no odd steps
+    /// or maxima, which the prefix does not give).
+    pub fn seed_prefix(&mut self) {
+        if self.len < PREFIX_LEN && self.odd.is_none() && self.max.is_none() {
+            self.tst[..PREFIX_LEN].copy_from_slice(prefix_table());
+            self.len = PREFIX_LEN;
+        }
+    }
+
     /// Makes the tables at least `len` entries long, zero-filled.
     pub fn ensure_len(&mut self, len: usize) {
         if self.tst.len() < len {
@@ -110,6 +120,38 @@ pub(crate) fn prefetch<T>(v: &[T], i: usize) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (v, i);
+}
+
+/// Entries in [`prefix_table`].
+pub(crate) const PREFIX_LEN: usize = 1 << 16;
+
+/// The total stopping times of every n below [`PREFIX_LEN`] (index 0 unused), computed once
+/// per process in order of n, each n followed until it falls below itself: what every fresh
+/// memo starts from.
+pub(crate) fn prefix_table() -> &'static [u16] {
+    static TABLE: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = vec![0u16; PREFIX_LEN];
+        for n in 2..PREFIX_LEN {
+            t[n] = if n % 2 == 0 {
+                t[n / 2] + 1
+            } else {
+                // values from n < 2^16 stay far below 2^64 (their maxima are below 2^36)
+                let (mut x, mut steps) = (n as u64, 0u16);
+                while x >= n as u64 {
+                    if x % 2 == 1 {
+                        x = (3 * x + 1) >> 1;
+                        steps += 2;
+                    } else {
+                        x /= 2;
+                        steps += 1;
+                    }
+                }
+                steps + t[x as usize]
+            };
+        }
+        t
+    })
 }
 
 /// Read access to results for every x in [base, base + len): a prefix of the memo (base 0),
@@ -850,6 +892,32 @@ mod tests {
             }
         }
         assert_eq!(descend(u64::MAX, 0, 5), None);
+    }
+
+    #[test]
+    fn the_prefix_table_is_every_total_stopping_time() {
+        let t = prefix_table();
+        assert_eq!(t.len(), PREFIX_LEN);
+        for n in (1..PREFIX_LEN as u64)
+            .step_by(13)
+            .chain([27, 1 << 15, PREFIX_LEN as u64 - 1])
+        {
+            assert_eq!(
+                t[n as usize] as u64,
+                stats(n).unwrap().total_stopping_time,
+                "n={n}"
+            );
+        }
+        // seeding a fresh memo of step counts, and only such a memo
+        let mut m = Memo::new(false, false);
+        assert!(m.reserve_to(PREFIX_LEN as u64 + 10));
+        m.seed_prefix();
+        assert_eq!(m.bound(), PREFIX_LEN as u64);
+        assert_eq!(&m.tst[..PREFIX_LEN], t);
+        let mut with_max = Memo::new(false, true);
+        assert!(with_max.reserve_to(PREFIX_LEN as u64));
+        with_max.seed_prefix();
+        assert_eq!(with_max.bound(), 2);
     }
 
     #[test]

@@ -422,6 +422,11 @@ impl RangeEngine {
                 bits: 0,
             });
         }
+        // a fresh memo of step counts alone starts from the process's copy of its first
+        // entries rather than from dozens of tiny waves
+        if memo.odd.is_none() && memo.max.is_none() && target >= kernel::PREFIX_LEN as u64 {
+            memo.seed_prefix();
+        }
         // grow the memo up to the start of the range (no output, and no progress: these are
         // not the caller's start values)
         let quiet_opts = RunOptions {
@@ -493,6 +498,7 @@ fn warm_tables() {
                 || {
                     kernel::jump_table();
                     kernel::jump_bounds();
+                    kernel::prefix_table();
                 },
             )
         },
@@ -551,7 +557,9 @@ fn in_pool<T: Send>(opts: &RunOptions, f: impl FnOnce() -> Result<T> + Send) -> 
             give_pool(t, p);
             out
         }
-        None => f(),
+        // on one of the global pool's threads, so that the waves' joins inside do not each
+        // wake the pool from outside (a caller's own worker thread gets it at once)
+        None => rayon::join(f, || ()).0,
     }
 }
 
