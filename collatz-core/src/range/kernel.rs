@@ -254,12 +254,7 @@ pub(crate) fn follow_from(
             let tz = x.trailing_zeros();
             let y = x >> tz;
             if glide == 0 && y < n {
-                // the first of these halvings that lands below n
-                let mut j = 1;
-                while (x >> j) >= n {
-                    j += 1;
-                }
-                glide = steps + j;
+                glide = steps + halvings_below(x, n);
             }
             steps += tz;
             x = y;
@@ -288,6 +283,16 @@ pub(crate) fn follow_from(
         },
         idx: x,
     })
+}
+
+/// For x >= n whose run of halvings ends below n: how many of them it takes to fall below n.
+#[inline(always)]
+fn halvings_below(x: u64, n: u64) -> u32 {
+    let mut j = 1;
+    while (x >> j) >= n {
+        j += 1;
+    }
+    j
 }
 
 /// Follows x (reached after `steps` C-steps) until it falls below `p`, counting C-steps only
@@ -441,12 +446,7 @@ pub(crate) fn follow_records(
             let tz = x.trailing_zeros();
             let y = x >> tz;
             if y < n {
-                // the first of these halvings that lands below n
-                let mut j = 1;
-                while (x >> j) >= n {
-                    j += 1;
-                }
-                glide = steps + j;
+                glide = steps + halvings_below(x, n);
                 steps += tz;
                 x = y;
                 break;

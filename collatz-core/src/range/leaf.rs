@@ -4,8 +4,7 @@
 use super::classes::{classes, fill_classes, fill_classes_max, stream};
 use super::kernel::{
     descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
-    follow_from, follow_pending, follow_records, prefetch, MemoView, Out, Pending, CONTINUE,
-    DROP_BITS,
+    follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending, CONTINUE, DROP_BITS,
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
@@ -416,46 +415,8 @@ fn fill_three_mod_four<const RECORDS: bool>(
                 if peaks {
                     class.path(n, drop_peak(table, n));
                 }
-            } else if !RECORDS {
-                // step counts alone: descend below p, from T^K(n) where the table has it
-                let k = (e.steps & !CONTINUE) as u32;
-                let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
-                    .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
-                    .flatten();
-                let walked = match from {
-                    Some(x) => descend(x, k, p.min(n)),
-                    None => descend(n, 0, p.min(n)),
-                };
-                (*steps, *slot) = match walked {
-                    Some(w) => w,
-                    None => {
-                        let pending = compute(n, p)?;
-                        (pending.part.tst, pending.idx)
-                    }
-                };
             } else {
-                // a class that stays above n for K steps resumes from T^K(n), unless its first
-                // steps could still hold a path record
-                let resume = (e.steps & CONTINUE != 0 && q >= e.q_min as u64 && !peaks)
-                    .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
-                    .flatten();
-                let pending = match resume {
-                    Some(x) => {
-                        let k = (e.steps & !CONTINUE) as u32;
-                        // the peak of the first K steps is below the bound, so below path_best:
-                        // starting the maximum at n loses no record
-                        follow_from(n, p.min(n), x, k, k - DROP_BITS, n)
-                    }
-                    None => None,
-                };
-                let pending = match pending {
-                    Some(pending) => pending,
-                    None => compute(n, p)?,
-                };
-                *slot = pending.idx;
-                *steps = pending.part.tst;
-                class.glide(n, pending.part.glide);
-                class.path(n, pending.part.max);
+                (*steps, *slot) = left_over::<RECORDS>(n, e, p, peaks, class)?;
             }
         }
         let out = t[(n0 - start) as usize..].iter_mut().step_by(4);
@@ -527,6 +488,53 @@ fn fill_three_mod_four_classes<const RECORDS: bool>(
     Ok(overflow)
 }
 
+/// An n = 3 (mod 4) that its hot-table entry `e` does not answer: the C-steps to a value below
+/// `p`, and that value. From T^K(n) where the entry has it (a class that stays at or above n for
+/// K steps), else from n. With RECORDS also its glide and path candidates, into `class`;
+/// `peaks` says whether its first K steps could still hold a path record (then it is followed
+/// exactly from n).
+#[inline(always)]
+fn left_over<const RECORDS: bool>(
+    n: u64,
+    e: DropHot,
+    p: u64,
+    peaks: bool,
+    class: &mut ClassRecords,
+) -> Result<(u32, u64)> {
+    let q = n >> DROP_BITS;
+    let k = (e.steps & !CONTINUE) as u32;
+    let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
+        .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
+        .flatten();
+    if RECORDS {
+        // the peak of the first K steps is below path_best when !peaks: starting the maximum
+        // at n loses no record
+        let pending = match from {
+            Some(x) if !peaks => follow_records(n, p, x, k, class.path_best),
+            _ => None,
+        };
+        let pending = match pending {
+            Some(pending) => pending,
+            None => compute(n, p)?,
+        };
+        class.glide(n, pending.part.glide);
+        class.path(n, pending.part.max);
+        Ok((pending.part.tst, pending.idx))
+    } else {
+        let walked = match from {
+            Some(x) => descend(x, k, p.min(n)),
+            None => descend(n, 0, p.min(n)),
+        };
+        match walked {
+            Some(w) => Ok(w),
+            None => {
+                let pending = compute(n, p)?;
+                Ok((pending.part.tst, pending.idx))
+            }
+        }
+    }
+}
+
 /// The n = 3 (mod 4) of [start, end) whose residue does not drop within K steps
 /// ([`Classes::rest`]), in order of n: from T^K(n) where the hot table has it, else from n.
 /// Their path candidates assume no drop-class n of the range can be a path record.
@@ -555,38 +563,8 @@ fn fill_rest<const RECORDS: bool>(
         for block in rest[a..b].chunks(FILL_BLOCK) {
             for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
                 let n = base_n + r as u64;
-                let e = hot[(r >> 2) as usize];
-                let k = (e.steps & !CONTINUE) as u32;
-                let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
-                    .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
-                    .flatten();
-                let (steps, x) = if RECORDS {
-                    let pending = match from {
-                        // the peak of the first K steps cannot be a record: start the maximum
-                        // at n
-                        Some(x) => follow_records(n, p, x, k, class.path_best),
-                        None => None,
-                    };
-                    let pending = match pending {
-                        Some(pending) => pending,
-                        None => compute(n, p)?,
-                    };
-                    class.glide(n, pending.part.glide);
-                    class.path(n, pending.part.max);
-                    (pending.part.tst, pending.idx)
-                } else {
-                    let walked = match from {
-                        Some(x) => descend(x, k, p.min(n)),
-                        None => descend(n, 0, p.min(n)),
-                    };
-                    match walked {
-                        Some(w) => w,
-                        None => {
-                            let pending = compute(n, p)?;
-                            (pending.part.tst, pending.idx)
-                        }
-                    }
-                };
+                // no n of a class can hold a path record here (the caller's promise)
+                let (steps, x) = left_over::<RECORDS>(n, hot[(r >> 2) as usize], p, false, class)?;
                 view.prefetch_tst(x);
                 (*slot, *part) = (x, steps);
             }
