@@ -434,7 +434,8 @@ fn fill_three_mod_four<const RECORDS: bool>(
 /// residues that do not drop within K steps one by one in order of n. With records, the start
 /// of the chunk goes n by n ([`fill_three_mod_four`]) until no n of the class can hold a path
 /// record any more, and the classes' glide candidates come from one period of their glides.
-/// Falls back to [`fill_three_mod_four`] for the chunk where a class's glide is not yet exact or a value outgrows u64.
+/// Falls back to [`fill_three_mod_four`] for the chunk where a class's glide is not yet exact,
+/// the chunk is short, or a value outgrows u64.
 fn fill_three_mod_four_classes<const RECORDS: bool>(
     start: u64,
     end: u64,
