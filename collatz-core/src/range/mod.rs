@@ -497,7 +497,6 @@ fn warm_tables() {
                 },
                 || {
                     kernel::jump_table();
-                    kernel::jump_bounds();
                     kernel::prefix_table();
                 },
             )
