@@ -330,6 +330,47 @@ pub(crate) fn descend(mut x: u64, mut steps: u32, p: u64) -> Option<(u32, u64)> 
     }
 }
 
+/// [`descend`] for a block of walks at once, all to below the same bound `p` (> 2^JUMP_BITS):
+/// walk i goes from `x[i]` (after `steps[i]` C-steps) to its first jump below p, and both are
+/// updated in place. The walks advance in rounds, one jump for each walk still at or above p
+/// per round, so that their table loads and multiplies overlap rather than wait on each other
+/// (one walk alone waits on every load). A walk that would outgrow u64 stops where it is and
+/// gets `ok[i] = false`; the others get true. At most 2^16 walks.
+pub(crate) fn descend_block(x: &mut [u64], steps: &mut [u32], ok: &mut [bool], p: u64) {
+    debug_assert!(p > JUMP_FROM && x.len() <= 1 << 16);
+    let table = jump_table();
+    let len = x.len().min(steps.len()).min(ok.len());
+    // the walks still at or above p, compacted after every round: (value, steps, index)
+    let mut live: Vec<(u64, u32, u32)> = Vec::with_capacity(len);
+    for (i, ((&xi, &si), o)) in x.iter().zip(steps.iter()).zip(ok.iter_mut()).enumerate() {
+        *o = true;
+        if xi >= p {
+            live.push((xi, si, i as u32));
+        }
+    }
+    while !live.is_empty() {
+        let mut kept = 0;
+        for j in 0..live.len() {
+            let (xj, sj, i) = live[j];
+            let e = table[(xj & ((1 << JUMP_BITS) - 1)) as usize];
+            let (y, o1) = (xj >> JUMP_BITS).overflowing_mul(e.mul as u64);
+            let (y, o2) = y.overflowing_add(e.d as u64);
+            if o1 | o2 {
+                ok[i as usize] = false;
+                continue;
+            }
+            let s = sj + e.steps as u32;
+            // written every round, final once the walk is below p
+            x[i as usize] = y;
+            steps[i as usize] = s;
+            // (kept <= j: the list is compacted in place)
+            live[kept] = (y, s, i);
+            kept += (y >= p) as usize;
+        }
+        live.truncate(kept);
+    }
+}
+
 /// T-steps per entry of [`jump_table`]. At most 10, so that every field of a [`Jump`] fits
 /// u16 (they are all at most 2^10 1.5^10 < 3^10 + 2^10) and the table (12 KiB) stays in L1:
 /// side by side, 10 bits ran 6-15% faster than 12 (64 KiB, from L2), whose extra steps per
@@ -338,7 +379,7 @@ pub(crate) const JUMP_BITS: u32 = 10;
 const _: () = assert!(JUMP_BITS <= 10);
 
 /// [`descend`] jumps only from values above this.
-const JUMP_FROM: u64 = 1 << JUMP_BITS;
+pub(crate) const JUMP_FROM: u64 = 1 << JUMP_BITS;
 
 /// One entry of [`jump_table`], for x = 2^JUMP_BITS q + r: T^JUMP_BITS(x) = `mul` q + `d`,
 /// after `steps` C-steps; and every T^i(x), 1 <= i <= JUMP_BITS, lies in
@@ -713,6 +754,36 @@ mod tests {
         }
         // a value that outgrows u64 gives None, never a wrong answer
         assert_eq!(descend(u64::MAX, 0, 1 << 20), None);
+    }
+
+    #[test]
+    fn descend_block_matches_one_walk_at_a_time() {
+        // values below, at and far above p, one that outgrows u64, and a run long enough that
+        // walks leave the block in different rounds
+        for p in [JUMP_FROM + 1, 5000, 1 << 20, 1 << 33] {
+            let mut x: Vec<u64> = (0..300u64)
+                .map(|i| p / 2 + i * i * 7919 + (i << (i % 40)))
+                .chain([p - 1, p, p + 1, u64::MAX - 2, 63_728_127 << 20])
+                .collect();
+            let mut steps: Vec<u32> = (0..x.len() as u32).map(|i| i % 5).collect();
+            let want: Vec<Option<(u32, u64)>> = x
+                .iter()
+                .zip(&steps)
+                .map(|(&x, &s)| descend(x, s, p))
+                .collect();
+            let mut ok = vec![false; x.len()];
+            descend_block(&mut x, &mut steps, &mut ok, p);
+            for i in 0..x.len() {
+                match want[i] {
+                    Some(w) => {
+                        assert!(ok[i], "p={p} i={i}");
+                        assert_eq!((steps[i], x[i]), w, "p={p} i={i}");
+                        assert!(x[i] < p);
+                    }
+                    None => assert!(!ok[i], "p={p} i={i}"),
+                }
+            }
+        }
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use super::classes::{classes, fill_classes, fill_classes_max, stream};
 use super::kernel::{
-    descend, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table,
-    follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending, CONTINUE, DROP_BITS,
+    descend, descend_block, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot,
+    drop_table, follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending,
+    CONTINUE, DROP_BITS, JUMP_FROM,
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
@@ -502,11 +503,8 @@ fn left_over<const RECORDS: bool>(
     peaks: bool,
     class: &mut ClassRecords,
 ) -> Result<(u32, u64)> {
-    let q = n >> DROP_BITS;
     let k = (e.steps & !CONTINUE) as u32;
-    let from = (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
-        .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
-        .flatten();
+    let from = resume(n, e);
     if RECORDS {
         // the peak of the first K steps is below path_best when !peaks: starting the maximum
         // at n loses no record
@@ -536,6 +534,16 @@ fn left_over<const RECORDS: bool>(
     }
 }
 
+/// T^K(n) where the hot-table entry `e` of n has it (a class that stays at or above n for K
+/// steps, and q = n >> K large enough), after `e.steps & !CONTINUE` C-steps.
+#[inline(always)]
+fn resume(n: u64, e: DropHot) -> Option<u64> {
+    let q = n >> DROP_BITS;
+    (e.steps & CONTINUE != 0 && q >= e.q_min as u64)
+        .then(|| q.checked_mul(e.mul)?.checked_add(e.d as u64))
+        .flatten()
+}
+
 /// The n = 3 (mod 4) of [start, end) whose residue does not drop within K steps
 /// ([`Classes::rest`]), in order of n: from T^K(n) where the hot table has it, else from n.
 /// Their path candidates assume no drop-class n of the range can be a path record.
@@ -552,6 +560,7 @@ fn fill_rest<const RECORDS: bool>(
     let mut overflow = 0u32;
     let mut idx = [0u64; FILL_BLOCK];
     let mut part = [0u32; FILL_BLOCK];
+    let mut ok = [true; FILL_BLOCK];
     let mut q = start >> DROP_BITS;
     while q << DROP_BITS < end {
         let base_n = q << DROP_BITS;
@@ -562,6 +571,33 @@ fn fill_rest<const RECORDS: bool>(
         // a block at a time: the walks first (prefetching each landing place), then the
         // block's memo reads, which miss the cache independently of each other
         for block in rest[a..b].chunks(FILL_BLOCK) {
+            if !RECORDS && p > JUMP_FROM && p <= start {
+                // step counts alone, every n above p: the block's walks side by side
+                let m = block.len();
+                for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
+                    let n = base_n + r as u64;
+                    let e = hot[(r >> 2) as usize];
+                    (*slot, *part) = match resume(n, e) {
+                        Some(x) => (x, (e.steps & !CONTINUE) as u32),
+                        None => (n, 0),
+                    };
+                }
+                descend_block(&mut idx[..m], &mut part[..m], &mut ok[..m], p);
+                for (i, &r) in block.iter().enumerate() {
+                    if !ok[i] {
+                        let n = base_n + r as u64;
+                        let e = hot[(r >> 2) as usize];
+                        (part[i], idx[i]) = left_over::<false>(n, e, p, false, class)?;
+                    }
+                    view.prefetch_tst(idx[i]);
+                }
+                for (&r, (&x, &steps)) in block.iter().zip(idx.iter().zip(&part)) {
+                    let v = steps + view.tst_at(x);
+                    overflow |= v;
+                    t[(base_n + r as u64 - start) as usize] = v as u16;
+                }
+                continue;
+            }
             for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
                 let n = base_n + r as u64;
                 // no n of a class can hold a path record here (the caller's promise)
