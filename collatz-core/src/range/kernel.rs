@@ -56,13 +56,14 @@ impl Memo {
             && self.max.as_mut().is_none_or(|m| one(m, target, len))
     }
 
-    /// Fills the step counts below [`PREFIX_LEN`] from [`prefix_table`] if the memo does not
-    /// hold them yet (the tables must be at least that long; the memo must have no odd steps
-    /// or maxima, which the prefix does not give).
+    /// Fills the step counts below [`PREFIX_LEN`] (or below the tables' length, if shorter)
+    /// from [`prefix_table`] where the memo does not hold them yet; nothing if the memo has
+    /// odd steps or maxima, which the prefix does not give.
     pub fn seed_prefix(&mut self) {
-        if self.len < PREFIX_LEN && self.odd.is_none() && self.max.is_none() {
-            self.tst[..PREFIX_LEN].copy_from_slice(prefix_table());
-            self.len = PREFIX_LEN;
+        let k = self.tst.len().min(PREFIX_LEN);
+        if self.len < k && self.odd.is_none() && self.max.is_none() {
+            self.tst[..k].copy_from_slice(&prefix_table()[..k]);
+            self.len = k;
         }
     }
 

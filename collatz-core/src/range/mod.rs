@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use kernel::{Memo, MemoView};
+use kernel::{Memo, MemoView, PREFIX_LEN};
 use leaf::chunk;
 use split::{column_slices, par_run, split_col, MaxSlice, MemoSlices, Slices};
 pub use summary::{Record, StatSummary, Summary};
@@ -335,14 +335,24 @@ impl RangeEngine {
             if end >= WARM_FROM {
                 warm_tables();
             }
-            // a short prefix through the memo; the columns carry the rest
+            // a short prefix through the memo (or, for step counts alone, straight from the
+            // process's table of them); the columns carry the rest
             let memo_end = self
                 .memo_cap_entries(want.odd_steps, want.max_excursion)
                 .min(COLUMN_PREFIX)
                 .clamp(2, end);
             let first = (memo_end - 1) as usize;
-            let slices = column_slices(cols, 0..first);
-            self.run_in_pool(1..memo_end, want, want.max_excursion, false, slices, &ctl)?;
+            match &mut cols.total_stopping_time {
+                Some(t) if want == Want::TOTAL_STOPPING_TIME && memo_end as usize <= PREFIX_LEN => {
+                    ctl.check()?;
+                    t[..first].copy_from_slice(&kernel::prefix_table()[1..memo_end as usize]);
+                    ctl.advance(first as u64);
+                }
+                _ => {
+                    let slices = column_slices(cols, 0..first);
+                    self.run_in_pool(1..memo_end, want, want.max_excursion, false, slices, &ctl)?;
+                }
+            }
             let mut cur = memo_end;
             while cur < end {
                 let wave = wave_end(cur, end);
@@ -424,9 +434,7 @@ impl RangeEngine {
         }
         // a fresh memo of step counts alone starts from the process's copy of its first
         // entries rather than from dozens of tiny waves
-        if memo.odd.is_none() && memo.max.is_none() && target >= kernel::PREFIX_LEN as u64 {
-            memo.seed_prefix();
-        }
+        memo.seed_prefix();
         // grow the memo up to the start of the range (no output, and no progress: these are
         // not the caller's start values)
         let quiet_opts = RunOptions {
