@@ -403,6 +403,32 @@ fn columns_from_one_past_the_prefix_match_the_per_number_functions() {
 }
 
 #[test]
+fn short_step_count_columns_from_one_are_exact_at_every_end() {
+    // ends around the prefix table's length (2^16) and tiny ones; engines with the default
+    // memo and with a memo too small for the prefix
+    let tst = |n: u64| collatz_core::total_stopping_time(n).unwrap() as u16;
+    let all: Vec<u16> = (1..70_001u64).map(tst).collect();
+    for end in [2u64, 3, 9, 100, 30_000, 65_535, 65_536, 65_537, 70_001] {
+        for engine in [RangeEngine::new(), RangeEngine::with_memo_bytes(1000)] {
+            let c = engine
+                .columns(1..end, Want::TOTAL_STOPPING_TIME, &opts(1, 4096))
+                .unwrap();
+            assert_eq!(
+                c.total_stopping_time.as_deref(),
+                Some(&all[..end as usize - 1]),
+                "end = {end}"
+            );
+        }
+    }
+    // a summary on a fresh engine with a short range: the memo is seeded as far as it goes
+    let s = RangeEngine::new()
+        .summary(1..1000, Want::TOTAL_STOPPING_TIME, &opts(1, 64))
+        .unwrap();
+    let want: u64 = all[..999].iter().map(|&v| v as u64).sum();
+    assert_eq!(s.total_stopping_time.unwrap().sum, want);
+}
+
+#[test]
 fn two_calls_with_one_thread_each_run_at_the_same_time() {
     // each call gets its own pool (kept pools are checked out, not shared): the second call's
     // first chunk completes before the first call's last one
