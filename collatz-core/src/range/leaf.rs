@@ -1,7 +1,7 @@
 //! The work on one chunk: per-number results (`compute`), the general leaf, and the two
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
-use super::classes::{classes, fill_classes, fill_classes_max, stream};
+use super::classes::{classes, fill_classes, fill_classes_max, sparse_from, stream, SPARSE_MIN};
 use super::kernel::{
     descend, descend_block, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot,
     drop_table, follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending,
@@ -460,13 +460,16 @@ fn fill_three_mod_four_classes<const RECORDS: bool>(
         return Ok(overflow);
     }
     let region = &mut t[(h - start) as usize..];
-    let Some((top, glide_sum)) = fill_classes(h, end, p, view.base as u64, view.tst, region) else {
+    let j0 = sparse_from(end - h);
+    let filled = fill_classes(h, end, p, view.base as u64, view.tst, region, j0);
+    let Some((top, glide_sum)) = filled else {
         let (top, _) = fill_three_mod_four::<RECORDS>(h, end, p, view, ctl, region, class, false)?;
         return Ok(overflow | top);
     };
     overflow |= top;
     ctl.check()?;
-    overflow |= fill_rest::<RECORDS>(h, end, p, view, ctl, region, class)?;
+    let sparse = &cl.sparse[(j0 - SPARSE_MIN) as usize];
+    overflow |= fill_rest::<RECORDS>(h, end, p, view, ctl, region, class, sparse)?;
     if RECORDS {
         class.glide_sum += glide_sum;
         // the classes' glides repeat with period 2^K: their prefix maxima over [h, end) lie in
@@ -544,9 +547,34 @@ fn resume(n: u64, e: DropHot) -> Option<u64> {
         .flatten()
 }
 
-/// The n = 3 (mod 4) of [start, end) whose residue does not drop within K steps
-/// ([`Classes::rest`]), in order of n: from T^K(n) where the hot table has it, else from n.
-/// Their path candidates assume no drop-class n of the range can be a path record.
+/// Where a member of the one-by-one residues starts, from its hot-table entry `e`: a member of
+/// a class that drops (for this q) at T^j(n) < n after its glide (`true`); a residue that
+/// stays at or above n for K steps at T^K(n); else n itself, with no steps.
+#[inline(always)]
+fn first_leg(n: u64, e: DropHot) -> (u64, u32, bool) {
+    let q = n >> DROP_BITS;
+    // steps in 1..CONTINUE: a drop entry
+    if e.steps.wrapping_sub(1) < CONTINUE - 1 && q >= e.q_min as u64 {
+        // exact: the class drops for this q, so T^j(n) < n fits u64
+        return (
+            q.wrapping_mul(e.mul).wrapping_add(e.d as u64),
+            e.steps as u32,
+            true,
+        );
+    }
+    match resume(n, e) {
+        Some(x) => (x, (e.steps & !CONTINUE) as u32, false),
+        None => (n, 0, false),
+    }
+}
+
+/// The n = 3 (mod 4) of [start, end) whose residue modulo 2^K is in `list` (ascending): the
+/// residues that do not drop within K steps ([`Classes::rest`]) and those of the classes too
+/// sparse for this chunk ([`Classes::sparse`]), in order of n. Drop-class members take their
+/// class's steps (and, with RECORDS, add their glide to the sum; the caller finds the classes'
+/// glide candidates); the others are followed from T^K(n) where the hot table has it, else
+/// from n. Their path candidates assume no drop-class n of the range can be a path record.
+#[allow(clippy::too_many_arguments)]
 fn fill_rest<const RECORDS: bool>(
     start: u64,
     end: u64,
@@ -555,8 +583,9 @@ fn fill_rest<const RECORDS: bool>(
     ctl: &Control,
     t: &mut [u16],
     class: &mut ClassRecords,
+    list: &[u32],
 ) -> Result<u32> {
-    let (hot, rest) = (drop_hot(), &classes().rest);
+    let hot = drop_hot();
     let mut overflow = 0u32;
     let mut idx = [0u64; FILL_BLOCK];
     let mut part = [0u32; FILL_BLOCK];
@@ -566,21 +595,17 @@ fn fill_rest<const RECORDS: bool>(
         let base_n = q << DROP_BITS;
         let lo = start.saturating_sub(base_n);
         let hi = end - base_n;
-        let a = rest.partition_point(|&r| (r as u64) < lo);
-        let b = rest.partition_point(|&r| (r as u64) < hi);
+        let a = list.partition_point(|&r| (r as u64) < lo);
+        let b = list.partition_point(|&r| (r as u64) < hi);
         // a block at a time: the walks first (prefetching each landing place), then the
         // block's memo reads, which miss the cache independently of each other
-        for block in rest[a..b].chunks(FILL_BLOCK) {
+        for block in list[a..b].chunks(FILL_BLOCK) {
             if !RECORDS && p > JUMP_FROM && p <= start {
                 // step counts alone, every n above p: the block's walks side by side
                 let m = block.len();
                 for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
                     let n = base_n + r as u64;
-                    let e = hot[(r >> 2) as usize];
-                    (*slot, *part) = match resume(n, e) {
-                        Some(x) => (x, (e.steps & !CONTINUE) as u32),
-                        None => (n, 0),
-                    };
+                    (*slot, *part, _) = first_leg(n, hot[(r >> 2) as usize]);
                 }
                 descend_block(&mut idx[..m], &mut part[..m], &mut ok[..m], p);
                 for (i, &r) in block.iter().enumerate() {
@@ -591,19 +616,28 @@ fn fill_rest<const RECORDS: bool>(
                     }
                     view.prefetch_tst(idx[i]);
                 }
-                for (&r, (&x, &steps)) in block.iter().zip(idx.iter().zip(&part)) {
-                    let v = steps + view.tst_at(x);
-                    overflow |= v;
-                    t[(base_n + r as u64 - start) as usize] = v as u16;
+            } else {
+                for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
+                    let n = base_n + r as u64;
+                    let e = hot[(r >> 2) as usize];
+                    let (x, steps, drop_member) = first_leg(n, e);
+                    (*part, *slot) = if drop_member {
+                        if RECORDS {
+                            class.glide_sum += steps as u64;
+                        }
+                        match descend(x, steps, p) {
+                            Some(w) => w,
+                            None => {
+                                let pending = compute(n, p)?;
+                                (pending.part.tst, pending.idx)
+                            }
+                        }
+                    } else {
+                        // no n of a class can hold a path record here (the caller's promise)
+                        left_over::<RECORDS>(n, e, p, false, class)?
+                    };
+                    view.prefetch_tst(*slot);
                 }
-                continue;
-            }
-            for (&r, (slot, part)) in block.iter().zip(idx.iter_mut().zip(&mut part)) {
-                let n = base_n + r as u64;
-                // no n of a class can hold a path record here (the caller's promise)
-                let (steps, x) = left_over::<RECORDS>(n, hot[(r >> 2) as usize], p, false, class)?;
-                view.prefetch_tst(x);
-                (*slot, *part) = (x, steps);
             }
             for (&r, (&x, &steps)) in block.iter().zip(idx.iter().zip(&part)) {
                 let v = steps + view.tst_at(x);
