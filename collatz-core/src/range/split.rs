@@ -151,13 +151,15 @@ pub(super) fn split_point(len: usize, chunk: usize) -> Option<usize> {
     (chunks > 1).then(|| chunks / 2 * chunk)
 }
 
-/// The smallest piece a run is split into for parallelism's sake (see [`par_run`]).
-const MIN_PARALLEL_CHUNK: usize = 1 << 14;
+/// The smallest piece a run is split into for parallelism's sake (see [`par_run`]): below
+/// this, the class walks of the hot paths cost more than they save.
+const MIN_PARALLEL_CHUNK: usize = 1 << 13;
 
 /// Divide and conquer over chunks with rayon::join, splitting the output slices and (in a
 /// memo wave) the memo slices alike; summaries merge in order. A short run (a memo wave of a
-/// few hundred thousand n) is cut finer than `chunk_size`, into about four pieces per thread,
-/// so that every thread has work (never below `MIN_PARALLEL_CHUNK`, and not on one thread).
+/// few hundred thousand n) is cut finer than `chunk_size`, into equal pieces, one to four per
+/// thread (a multiple of the thread count, so that the threads finish together; each piece at
+/// least `MIN_PARALLEL_CHUNK` where the run allows; not on one thread).
 pub(super) fn par_run<F>(
     start: u64,
     out: Slices<'_>,
@@ -171,7 +173,8 @@ where
     let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
     let threads = rayon::current_num_threads();
     let chunk = if threads > 1 {
-        chunk.min((out.len / (4 * threads)).max(MIN_PARALLEL_CHUNK))
+        let per_thread = (out.len / (MIN_PARALLEL_CHUNK * threads)).clamp(1, 4);
+        chunk.min(out.len.div_ceil(threads * per_thread).max(1))
     } else {
         chunk
     };
