@@ -418,10 +418,15 @@ impl RangeEngine {
         }
         let per_entry = 2 + 2 * memo.odd.is_some() as usize + 8 * memo.max.is_some() as usize;
         let cap = (self.memo_bytes_cap / per_entry) as u64;
-        // a memo in proportion to the work: a short range far out does not build a large one
+        // a memo in proportion to the work: a short range far out does not build a large one;
+        // and none past what the hot paths read (n/2 and (3n+1)/4 of the range's last n): the
+        // range's top quarter then runs read-only, in parallel chunks rather than waves, and
+        // its memo is neither written nor faulted in (a quarter of the memory; class members
+        // whose T^j(n) lands at or above the bound walk on)
         let len = range.end - range.start;
         let target = range
             .end
+            .min(memo_needed(range.end))
             .min(cap)
             .min(len.saturating_mul(2).max(MIN_MEMO_TARGET));
         if !memo.reserve_to(target) {
@@ -485,6 +490,12 @@ impl RangeEngine {
         }
         Ok(summary)
     }
+}
+
+/// The memo bound that the hot paths need for every n below `end`: n/2 and (3n+1)/4 below it.
+fn memo_needed(end: u64) -> u64 {
+    let last = end.saturating_sub(1);
+    (3 * (last >> 2) + 2).max(last / 2 + 1)
 }
 
 /// Calls over at least this many start values build the hot paths' tables up front.
