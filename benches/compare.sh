@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 N=${1:-100000000}
-ROUNDS=${2:-2}
+ROUNDS=${2:-3}
 cargo build -q --release -p collatz-core --example collatz
 cli=target/release/examples/collatz
 
