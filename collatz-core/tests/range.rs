@@ -329,6 +329,38 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Long enough for the class walks, the sparse classes and the side-by-side walks of the
+    /// left-overs (chunks of 2^13 and more), from 1, from the middle of a memo and far out.
+    #[test]
+    fn long_step_count_columns_match_the_per_number_function(
+        a in prop_oneof![Just(1u64), 1u64..2_000_000, (1u64 << 32)..(1u64 << 33)],
+        len in 10_000u64..150_000,
+        chunk_pow in 10u32..=20,
+        threads in 1usize..=2,
+        small_memo in any::<bool>(),
+    ) {
+        let engine = if small_memo {
+            RangeEngine::with_memo_bytes(1 << 20)
+        } else {
+            RangeEngine::new()
+        };
+        let o = opts(threads, 1 << chunk_pow);
+        let c = engine.columns(a..a + len, Want::TOTAL_STOPPING_TIME, &o).unwrap();
+        let t = c.total_stopping_time.unwrap();
+        for (i, n) in (a..a + len).enumerate() {
+            prop_assert_eq!(t[i] as u64, collatz_core::total_stopping_time(n).unwrap(), "n = {}", n);
+        }
+        // the summary hot path (the CLI's statistics) on the same engine agrees with them
+        let s = engine.summary(a..a + len, RECORDS, &o).unwrap();
+        let tst = s.total_stopping_time.unwrap();
+        prop_assert_eq!(tst.sum, t.iter().map(|&v| v as u64).sum::<u64>());
+        prop_assert_eq!(tst.max as u16, t.iter().copied().max().unwrap());
+    }
+}
+
 #[test]
 fn impossible_columns_are_an_error_not_an_abort() {
     let engine = RangeEngine::new();
