@@ -280,7 +280,8 @@ fn fill<const RECORDS: bool>(
     let end = start + t.len() as u64;
     let mut overflow: u32 = 0;
     ctl.check()?;
-    overflow |= fill_three_mod_four_classes::<RECORDS>(start, end, p, view, ctl, t, class)?;
+    let pass = Pass { p, view, ctl };
+    overflow |= fill_three_mod_four_classes::<RECORDS>(pass, start, end, t, class)?;
     // n = 4k + 1: T(n) = T(3k + 1) + 3, a strided stream over whole quads 4k..4k+3; then even
     // n: T(n) = T(n/2) + 1, a pair (2k, 2k + 1) at a time (the odd entry, already in place,
     // is stored back unchanged, so that the loop writes whole vectors); then the chunk's ragged
@@ -332,6 +333,15 @@ fn fill<const RECORDS: bool>(
     Ok(overflow)
 }
 
+/// What pass one's helpers share over a chunk: the memo's bound `p`, the memo, and the call's
+/// control (cancellation, progress).
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    p: u64,
+    view: &'a MemoView<'a>,
+    ctl: &'a Control<'a>,
+}
+
 /// The n = 3 (mod 4) class's share of a summary: prefix-maximum candidates for the glide and
 /// path records (in increasing n) and the sum of glides.
 #[derive(Default)]
@@ -370,17 +380,15 @@ impl ClassRecords {
 /// for the whole block, then the block's memo lookups, which miss the cache independently of
 /// each other. The table's peaks are computed only while they could still be a record.
 /// Returns the OR of the step counts written (for the u16 check).
-#[allow(clippy::too_many_arguments)]
 fn fill_three_mod_four<const RECORDS: bool>(
+    pass: Pass,
     start: u64,
     end: u64,
-    p: u64,
-    view: &MemoView,
-    ctl: &Control,
     t: &mut [u16],
     class: &mut ClassRecords,
     until_peaks_off: bool,
 ) -> Result<(u32, u64)> {
+    let Pass { p, view, ctl } = pass;
     let (hot, table) = (drop_hot(), drop_table());
     let mut idx = [0u64; FILL_BLOCK];
     let mut part = [0u32; FILL_BLOCK];
@@ -438,21 +446,20 @@ fn fill_three_mod_four<const RECORDS: bool>(
 /// Falls back to [`fill_three_mod_four`] for the chunk where a class's glide is not yet exact,
 /// the chunk is short, or a value outgrows u64.
 fn fill_three_mod_four_classes<const RECORDS: bool>(
+    pass: Pass,
     start: u64,
     end: u64,
-    p: u64,
-    view: &MemoView,
-    ctl: &Control,
     t: &mut [u16],
     class: &mut ClassRecords,
 ) -> Result<u32> {
+    let Pass { p, view, ctl } = pass;
     let cl = classes();
     // a short chunk would pay for the walk over all classes without many members in each
     if (RECORDS && start < cl.glide_exact_from) || end - start < CLASSES_FROM_LEN {
-        return Ok(fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class, false)?.0);
+        return Ok(fill_three_mod_four::<RECORDS>(pass, start, end, t, class, false)?.0);
     }
     let (mut overflow, h) = if RECORDS {
-        fill_three_mod_four::<RECORDS>(start, end, p, view, ctl, t, class, true)?
+        fill_three_mod_four::<RECORDS>(pass, start, end, t, class, true)?
     } else {
         (0, start)
     };
@@ -463,13 +470,13 @@ fn fill_three_mod_four_classes<const RECORDS: bool>(
     let j0 = sparse_from(end - h);
     let filled = fill_classes(h, end, p, view.base as u64, view.tst, region, j0);
     let Some((top, glide_sum)) = filled else {
-        let (top, _) = fill_three_mod_four::<RECORDS>(h, end, p, view, ctl, region, class, false)?;
+        let (top, _) = fill_three_mod_four::<RECORDS>(pass, h, end, region, class, false)?;
         return Ok(overflow | top);
     };
     overflow |= top;
     ctl.check()?;
     let sparse = &cl.sparse[(j0 - SPARSE_MIN) as usize];
-    overflow |= fill_rest::<RECORDS>(h, end, p, view, ctl, region, class, sparse)?;
+    overflow |= fill_rest::<RECORDS>(pass, h, end, region, class, sparse)?;
     if RECORDS {
         class.glide_sum += glide_sum;
         // the classes' glides repeat with period 2^K: their prefix maxima over [h, end) lie in
@@ -574,17 +581,15 @@ fn first_leg(n: u64, e: DropHot) -> (u64, u32, bool) {
 /// class's steps (and, with RECORDS, add their glide to the sum; the caller finds the classes'
 /// glide candidates); the others are followed from T^K(n) where the hot table has it, else
 /// from n. Their path candidates assume no drop-class n of the range can be a path record.
-#[allow(clippy::too_many_arguments)]
 fn fill_rest<const RECORDS: bool>(
+    pass: Pass,
     start: u64,
     end: u64,
-    p: u64,
-    view: &MemoView,
-    ctl: &Control,
     t: &mut [u16],
     class: &mut ClassRecords,
     list: &[u32],
 ) -> Result<u32> {
+    let Pass { p, view, ctl } = pass;
     let hot = drop_hot();
     let mut overflow = 0u32;
     let mut idx = [0u64; FILL_BLOCK];
