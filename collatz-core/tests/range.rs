@@ -561,3 +561,34 @@ fn summaries_by_residue_class_match_the_per_number_paths() {
     expect.odd_steps = None;
     assert_eq!(later, expect);
 }
+
+#[test]
+fn summaries_from_one_agree_with_summaries_from_two() {
+    // [1, N) derives its even n from the odd ones; [2, N) computes every n, with exact maxima
+    // from a memo of them: two separate paths, which must agree but for n = 1
+    for end in [(1 << 16) + 1, 300_001, 2_000_000] {
+        for (threads, chunk) in [(1, 1 << 18), (2, 777)] {
+            let one = RangeEngine::new()
+                .summary(1..end, RECORDS, &opts(threads, chunk))
+                .unwrap();
+            let two = RangeEngine::new()
+                .summary(2..end, RECORDS, &opts(threads, chunk))
+                .unwrap();
+            let ctx = format!("end {end}, {threads} threads, chunk {chunk}");
+            assert_eq!(one.count, two.count + 1, "{ctx}");
+            assert_eq!(one.total_stopping_time, two.total_stopping_time, "{ctx}");
+            assert_eq!(one.stopping_time, two.stopping_time, "{ctx}");
+            assert_eq!(one.max_excursion, two.max_excursion, "{ctx}");
+            assert_eq!(one.histogram[0], 1, "{ctx}");
+            assert_eq!(one.histogram[1..], two.histogram[1..], "{ctx}");
+            for (a, b) in [
+                (&one.delay_records, &two.delay_records),
+                (&one.glide_records, &two.glide_records),
+                (&one.path_records, &two.path_records),
+            ] {
+                assert_eq!(a[0].n, 1, "{ctx}");
+                assert_eq!(a[1..], b[..], "{ctx}");
+            }
+        }
+    }
+}

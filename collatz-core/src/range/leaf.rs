@@ -9,7 +9,7 @@ use super::kernel::{
 };
 use super::split::{MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
-use super::{Control, Want};
+use super::{Control, Tally, Want};
 use crate::error::{Error, Result};
 
 /// The results for n, less its memo entries (see [`Pending`]), with the residue rules of
@@ -94,8 +94,11 @@ pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
 /// The summary hot path (no columns, no exact maxima): pass one fills the chunk's total
 /// stopping times (into the memo wave, or a scratch buffer) class by class with one memo
 /// lookup each for even n and n = 1 (mod 4), and the residue table or the kernel for
-/// n = 3 (mod 4), which also yields their glides and maxima before the drop; pass two sums, counts and finds the delay records over the
-/// filled buffer in order.
+/// n = 3 (mod 4), which also yields their glides and maxima before the drop; pass two sums,
+/// counts and finds the delay records over the filled buffer in order. With `odd_only` the
+/// summary holds the chunk's odd n alone (its `count` is theirs; `start` and `end` stay the
+/// chunk's), and the even n are computed only where they are memo entries.
+#[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn leaf_summary(
     start: u64,
@@ -104,9 +107,12 @@ fn leaf_summary(
     view: &MemoView,
     memo_out: Option<&mut [u16]>,
     want: Want,
+    odd_only: bool,
     ctl: &Control,
 ) -> Result<Summary> {
     let end = start + len as u64;
+    // the even n's step counts are needed only where they are memo entries
+    let evens_needed = !odd_only || memo_out.is_some();
     let mut scratch = Vec::new();
     let t: &mut [u16] = match memo_out {
         Some(m) => m,
@@ -116,7 +122,7 @@ fn leaf_summary(
         }
     };
     let mut class = ClassRecords::default();
-    let overflow = fill::<true>(start, p, view, t, &mut class, ctl)?;
+    let overflow = fill::<true>(start, p, view, t, &mut class, evens_needed, ctl)?;
     let ClassRecords {
         mut glide_cands,
         mut path_cands,
@@ -125,10 +131,18 @@ fn leaf_summary(
     } = class;
     let first_even = start + (start & 1);
     let first_one = start + (5 - start % 4) % 4;
-    // pass two: in order of n
+    let first_odd = start | 1;
+    // pass two: in order of n; with `odd_only` over the odd n alone, gathered first
+    let odds: Vec<u16>;
+    let (t, step, first) = if odd_only {
+        odds = gather_odd(&t[(first_odd - start) as usize..]);
+        (&odds[..], 2, first_odd)
+    } else {
+        (&t[..], 1, start)
+    };
     let mut summary = Summary::empty(start);
     summary.end = end;
-    summary.count = len as u64;
+    summary.count = t.len() as u64;
     if want.total_stopping_time {
         let width = (overflow as usize + 1).next_power_of_two();
         let (sum, best, best_n, mut hist) = if width <= SMALL_HIST && len < u32::MAX as usize {
@@ -146,7 +160,8 @@ fn leaf_summary(
                     h[v as usize % SMALL_HIST] += 1;
                 }
             };
-            let (sum, best, best_n) = scan_counts(t, start, &mut summary.delay_records, tally);
+            let (sum, best, best_n) =
+                scan_counts(t, first, step, &mut summary.delay_records, tally);
             let hist = (0..width)
                 .map(|v| hists.iter().map(|h| h[v] as u64).sum())
                 .collect::<Vec<u64>>();
@@ -163,7 +178,8 @@ fn leaf_summary(
                     hists[i % 4][v as usize] += 1;
                 }
             };
-            let (sum, best, best_n) = scan_counts(t, start, &mut summary.delay_records, tally);
+            let (sum, best, best_n) =
+                scan_counts(t, first, step, &mut summary.delay_records, tally);
             let hist = (0..width)
                 .map(|v| hists.iter().map(|h| h[v]).sum())
                 .collect::<Vec<u64>>();
@@ -178,7 +194,11 @@ fn leaf_summary(
             max_n: best_n,
         });
     }
-    let evens = (end - first_even).div_ceil(2);
+    let evens = if odd_only {
+        0
+    } else {
+        (end - first_even).div_ceil(2)
+    };
     let ones = if first_one < end {
         (end - first_one).div_ceil(4)
     } else {
@@ -230,19 +250,35 @@ fn leaf_summary(
     Ok(summary)
 }
 
+/// Every second entry of `t`, from the first: the odd n's when `t` starts at an odd n.
+fn gather_odd(t: &[u16]) -> Vec<u16> {
+    let mut out = vec![0u16; t.len().div_ceil(2)];
+    // whole pairs (a loop that vectorises), then a last single entry
+    let pairs = t.chunks_exact(2);
+    if let Some(&last) = pairs.remainder().first() {
+        out[t.len() / 2] = last;
+    }
+    for (o, pair) in out.iter_mut().zip(pairs) {
+        *o = pair[0];
+    }
+    out
+}
+
 /// Chunks shorter than this take the n = 3 (mod 4) one by one rather than class by class.
 const CLASSES_FROM_LEN: u64 = 1 << 13;
 
 /// Histogram width up to which pass two counts in a fixed-size table.
 const SMALL_HIST: usize = 1024;
 
-/// Pass two over the filled step counts `t` of [start, ..): `tally` sees every block of 64,
+/// Pass two over the filled step counts `t` of start, start + step, ...: `tally` sees every
+/// block of 64,
 /// the sum and maximum are taken a block at a time (they vectorise), and only a block whose
 /// maximum beats the record so far is scanned for delay records. Returns the sum, the
 /// maximum (-1 if `t` is empty) and its n.
 fn scan_counts(
     t: &[u16],
     start: u64,
+    step: u64,
     records: &mut Vec<Record>,
     mut tally: impl FnMut(&[u16]),
 ) -> (u64, i64, u64) {
@@ -254,7 +290,7 @@ fn scan_counts(
             for (i, &v) in block.iter().enumerate() {
                 if v as i64 > best {
                     best = v as i64;
-                    best_n = start + (64 * b + i) as u64;
+                    best_n = start + step * (64 * b + i) as u64;
                     records.push(Record {
                         n: best_n,
                         value: v as u128,
@@ -268,13 +304,16 @@ fn scan_counts(
 
 /// Pass one of the hot paths: the total stopping time of every n in [start, start + t.len())
 /// into `t`, with `class` collecting the n = 3 (mod 4) class's glide and path candidates.
-/// Needs the memo (below `p`) to hold n/2 and (3n+1)/4 of every n of the chunk.
+/// Needs the memo (below `p`) to hold n/2 and (3n+1)/4 of every n of the chunk. Without
+/// `evens`, the even n of the chunk's whole quads are left as they are.
+#[allow(clippy::too_many_arguments)]
 fn fill<const RECORDS: bool>(
     start: u64,
     p: u64,
     view: &MemoView,
     t: &mut [u16],
     class: &mut ClassRecords,
+    evens: bool,
     ctl: &Control,
 ) -> Result<u32> {
     let end = start + t.len() as u64;
@@ -299,6 +338,9 @@ fn fill<const RECORDS: bool>(
         let quads = &mut t[(4 * q0 - start) as usize..(4 * q1 - start) as usize];
         let thirds = &view.tst[(3 * q0 + 1) as usize - view.base..][..3 * (m - 1) + 1];
         overflow |= stream(thirds, &mut quads[1..], 3, 4, 3);
+    }
+    if q0 < q1 && evens {
+        let quads = &mut t[(4 * q0 - start) as usize..(4 * q1 - start) as usize];
         let halves = &view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base];
         let pairs = quads
             .chunks_exact_mut(2)
@@ -749,7 +791,7 @@ pub(super) fn chunk(
     p: u64,
     view: &MemoView,
     memo: Option<MemoSlices<'_>>,
-    summarize: bool,
+    summarize: Tally,
     want: Want,
     ctl: &Control,
 ) -> Result<Option<Summary>> {
@@ -771,22 +813,23 @@ pub(super) fn chunk(
     if !dense_ok(start, out.len, p, view, want) {
         return leaf(start, out, p, view, memo, want, summarize, ctl);
     }
-    if summarize && out.is_none() && view.max.is_none() {
+    if summarize.on() && out.is_none() && view.max.is_none() {
         let memo_tst = memo.map(|m| m.tst);
-        return leaf_summary(start, out.len, p, view, memo_tst, want, ctl).map(Some);
+        let odd_only = summarize == Tally::Odd;
+        return leaf_summary(start, out.len, p, view, memo_tst, want, odd_only, ctl).map(Some);
     }
     let tst_only = want.total_stopping_time && !want.stopping_time && !want.max_excursion;
     let memo_tst_only = memo
         .as_ref()
         .is_none_or(|m| m.odd.is_none() && m.max.is_none());
-    if !summarize && tst_only && view.max.is_none() && memo_tst_only {
+    if !summarize.on() && tst_only && view.max.is_none() && memo_tst_only {
         // step counts alone: pass one of the summary path, written where they are wanted
         let mut class = ClassRecords::default();
         match (out.tst, memo) {
-            (Some(t), None) => fill::<false>(start, p, view, t, &mut class, ctl)?,
-            (None, Some(m)) => fill::<false>(start, p, view, m.tst, &mut class, ctl)?,
+            (Some(t), None) => fill::<false>(start, p, view, t, &mut class, true, ctl)?,
+            (None, Some(m)) => fill::<false>(start, p, view, m.tst, &mut class, true, ctl)?,
             (Some(t), Some(m)) => {
-                fill::<false>(start, p, view, m.tst, &mut class, ctl)?;
+                fill::<false>(start, p, view, m.tst, &mut class, true, ctl)?;
                 t.copy_from_slice(m.tst);
                 0
             }
@@ -800,7 +843,7 @@ pub(super) fn chunk(
         max_excursion: true,
         ..Want::default()
     };
-    if !summarize && want == tst_and_max && memo.is_none() && out.glide.is_none() {
+    if !summarize.on() && want == tst_and_max && memo.is_none() && out.glide.is_none() {
         if let (Some(t), Some(MaxSlice::U64(m)), Some(view_max)) =
             (out.tst.as_deref_mut(), out.max.as_mut(), view.max)
         {
@@ -923,7 +966,7 @@ fn leaf_dense(
     p: u64,
     view: &MemoView,
     mut memo: Option<MemoSlices<'_>>,
-    summarize: bool,
+    summarize: Tally,
     want: Want,
     ctl: &Control,
 ) -> Result<Option<Summary>> {
@@ -973,7 +1016,8 @@ fn leaf_dense(
                 max: view.max_at(idx).map_or(peak, |mx| (mx as u128).max(peak)),
             };
             emit((n - start) as usize, &r);
-            if summarize {
+            // (with Tally::Odd the even n are not added: their part is left out below)
+            if summarize.on() {
                 accs[class].push_tst(n, r.tst);
                 // without exact maxima the value is n (3n + 1), below what the odd n - 1
                 // (the n - 2 = 3 mod 4) meets before it drops: only a class's first n in the
@@ -991,20 +1035,22 @@ fn leaf_dense(
     // n = 4k + 3: the residue table or the kernel
     counts[2] = each_three_mod_four(start, end, p, view, ctl, |n, r| {
         emit((n - start) as usize, &r);
-        if summarize {
+        if summarize.on() {
             accs[2].push3(n, r.tst, r.glide, r.max);
         }
         Ok(())
     })?;
     to_u16(sink.top, start)?;
     ctl.advance(len as u64);
-    if !summarize {
+    if !summarize.on() {
         return Ok(None);
     }
     let parts: Vec<Summary> = accs
         .into_iter()
         .zip(counts)
-        .map(|(a, c)| a.finish(c, &want))
+        .enumerate()
+        .filter(|&(class, _)| class != 0 || summarize == Tally::All)
+        .map(|(_, (a, c))| a.finish(c, &want))
         .collect();
     Ok(Some(summary::merge_interleaved(start, end, parts)))
 }
@@ -1025,10 +1071,11 @@ fn leaf(
     view: &MemoView,
     mut memo: Option<MemoSlices<'_>>,
     want: Want,
-    summarize: bool,
+    summarize: Tally,
     ctl: &Control,
 ) -> Result<Option<Summary>> {
-    let mut summary = summarize.then(|| Acc::new(start));
+    let mut summary = summarize.on().then(|| Acc::new(start));
+    let mut added = 0u64;
     let mut pending = [Pending::default(); BLOCK];
     let mut finished = [Out::default(); BLOCK];
     let mut i = 0;
@@ -1079,11 +1126,18 @@ fn leaf(
                 None => {}
             }
             if let Some(s) = &mut summary {
-                s.push(n, r, &want);
+                if summarize == Tally::All || n & 1 == 1 {
+                    s.push(n, r, &want);
+                    added += 1;
+                }
             }
         }
         i += block;
     }
     ctl.advance(out.len as u64);
-    Ok(summary.map(|s| s.finish(out.len as u64, &want)))
+    Ok(summary.map(|s| {
+        let mut s = s.finish(added, &want);
+        s.end = start + out.len as u64;
+        s
+    }))
 }

@@ -244,7 +244,8 @@ impl RangeEngine {
         }
         let slices = column_slices(&mut cols, 0..len);
         // exact maxima need a memo of maxima; step counts alone do not
-        self.run(range, want, want.max_excursion, false, slices, opts)?;
+        let segments = [(range.end, Tally::Off)];
+        self.run(range, want, want.max_excursion, &segments, slices, opts)?;
         Ok(cols)
     }
 
@@ -256,8 +257,51 @@ impl RangeEngine {
         // From a = 1, path records need only the maximum before the value drops below the
         // memo (see summary.rs); elsewhere the memo must hold exact maxima.
         let exact_max = want.max_excursion && range.start > 1;
-        let s = self.run(range, want, exact_max, true, Slices::none(len), opts)?;
-        Ok(s.unwrap_or_else(|| Summary::empty(start)))
+        if start == 1 && range.end >= EVENS_FROM {
+            return self.summary_from_one(range.end, want, opts);
+        }
+        let segments = [(range.end, Tally::All)];
+        let s = self.run(range, want, exact_max, &segments, Slices::none(len), opts)?;
+        Ok(s.into_iter()
+            .next()
+            .flatten()
+            .unwrap_or_else(|| Summary::empty(start)))
+    }
+
+    /// The summary of [1, end): the odd n are computed, the even ones derived. With
+    /// X_0 = end and X_(i+1) = ceil(X_i / 2), the even n of [X_(i+1), X_i) are 2m for m in
+    /// [X_(i+2), X_(i+1)) (see [`summary::evens_of`]), so every segment's summary follows from
+    /// its odd n and the whole summary of the segment below it. The two lowest segments, below
+    /// [`EVENS_FROM`], are computed whole. This halves pass two of the summary path (the sums,
+    /// the histogram and the delay records), and the even n above the memo are never computed.
+    fn summary_from_one(&self, end: u64, want: Want, opts: &RunOptions) -> Result<Summary> {
+        // X_0 > X_1 > ... > X_(L+1), with X_(L+1) < EVENS_FROM <= X_L
+        let mut xs = vec![end];
+        while let Some(&x) = xs.last().filter(|&&x| x >= EVENS_FROM) {
+            xs.push(x.div_ceil(2));
+        }
+        let segments: Vec<(u64, Tally)> = xs
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &x)| (x, if i < 2 { Tally::All } else { Tally::Odd }))
+            .collect();
+        let len = (end - 1) as usize;
+        let parts = self.run(1..end, want, false, &segments, Slices::none(len), opts)?;
+        let mut parts = parts.into_iter().map(|p| p.expect("a summary per segment"));
+        let (Some(mut total), Some(mut whole)) = (parts.next(), parts.next()) else {
+            unreachable!("at least two segments");
+        };
+        for odd in parts {
+            let next = summary::merge_interleaved(
+                odd.start,
+                odd.end,
+                vec![odd, summary::evens_of(&whole)],
+            );
+            total = total.merge(whole);
+            whole = next;
+        }
+        Ok(total.merge(whole))
     }
 
     /// Shows that every n in `range` reaches 1, given that every smaller value does: each n
@@ -300,10 +344,10 @@ impl RangeEngine {
         range: Range<u64>,
         want: Want,
         exact_max: bool,
-        summarize: bool,
+        segments: &[(u64, Tally)],
         slices: Slices<'_>,
         opts: &RunOptions,
-    ) -> Result<Option<Summary>> {
+    ) -> Result<Vec<Option<Summary>>> {
         let ctl = Control {
             total: range.end - range.start,
             done: AtomicU64::new(0),
@@ -313,7 +357,7 @@ impl RangeEngine {
             if range.end - range.start >= WARM_FROM {
                 warm_tables();
             }
-            self.run_in_pool(range, want, exact_max, summarize, slices, &ctl)
+            self.run_segments(range, want, exact_max, segments, slices, &ctl)
         })
     }
 
@@ -350,7 +394,14 @@ impl RangeEngine {
                 }
                 _ => {
                     let slices = column_slices(cols, 0..first);
-                    self.run_in_pool(1..memo_end, want, want.max_excursion, false, slices, &ctl)?;
+                    self.run_in_pool(
+                        1..memo_end,
+                        want,
+                        want.max_excursion,
+                        Tally::Off,
+                        slices,
+                        &ctl,
+                    )?;
                 }
             }
             let mut cur = memo_end;
@@ -381,7 +432,7 @@ impl RangeEngine {
                     max: max_todo,
                 };
                 par_run(cur, part, None, &ctl, &|start, sl, mw| {
-                    chunk(start, sl, cur, &view, mw, false, want, &ctl)
+                    chunk(start, sl, cur, &view, mw, Tally::Off, want, &ctl)
                 })?;
                 cur = wave;
             }
@@ -402,10 +453,27 @@ impl RangeEngine {
         range: Range<u64>,
         want: Want,
         exact_max: bool,
-        summarize: bool,
-        mut slices: Slices<'_>,
+        summarize: Tally,
+        slices: Slices<'_>,
         ctl: &Control,
     ) -> Result<Option<Summary>> {
+        let segments = [(range.end, summarize)];
+        let parts = self.run_segments(range, want, exact_max, &segments, slices, ctl)?;
+        Ok(parts.into_iter().next().flatten())
+    }
+
+    /// [`RangeEngine::run_in_pool`] over `range` cut into segments, each (end, tally) with
+    /// increasing ends, the last at `range.end`: one summary per segment (`None` without a
+    /// tally, or for an empty range).
+    fn run_segments(
+        &self,
+        range: Range<u64>,
+        want: Want,
+        exact_max: bool,
+        segments: &[(u64, Tally)],
+        mut slices: Slices<'_>,
+        ctl: &Control,
+    ) -> Result<Vec<Option<Summary>>> {
         let mut memo = self.lock();
         let need_odd = want.odd_steps;
         let need_max = exact_max;
@@ -460,16 +528,18 @@ impl RangeEngine {
                 want,
                 &quiet,
                 Slices::none((end - p) as usize),
-                false,
+                Tally::Off,
             )?;
         }
         let mut summary: Option<Summary> = None;
+        let mut parts = Vec::with_capacity(segments.len());
         let mut cur = range.start;
         while cur < range.end {
             let p = memo.bound();
+            let (seg_end, summarize) = segments[parts.len()];
             let (end, part) = if cur < p || p >= target {
                 // read-only memo
-                let end = if cur < p { p.min(range.end) } else { range.end };
+                let end = if cur < p { p.min(seg_end) } else { seg_end };
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let view = memo.view();
@@ -479,7 +549,7 @@ impl RangeEngine {
                 (end, s)
             } else {
                 // a wave: results land in the memo and in the output
-                let end = wave_end(p, target);
+                let end = wave_end(p, target).min(seg_end);
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
                 let s = grow(&mut memo, p..end, want, ctl, part, summarize)?;
@@ -487,8 +557,11 @@ impl RangeEngine {
             };
             summary = merge_opt(summary, part);
             cur = end;
+            if cur == seg_end {
+                parts.push(summary.take());
+            }
         }
-        Ok(summary)
+        Ok(parts)
     }
 }
 
@@ -497,6 +570,10 @@ fn memo_needed(end: u64) -> u64 {
     let last = end.saturating_sub(1);
     (3 * (last >> 2) + 2).max(last / 2 + 1)
 }
+
+/// Summaries of [1, b) from this b on derive the even n from the odd ones (see
+/// [`RangeEngine::summary_from_one`]).
+const EVENS_FROM: u64 = 1 << 16;
 
 /// Calls over at least this many start values build the hot paths' tables up front.
 const WARM_FROM: u64 = 1 << 20;
@@ -647,7 +724,7 @@ fn grow(
     want: Want,
     ctl: &Control,
     out: Slices<'_>,
-    summarize: bool,
+    summarize: Tally,
 ) -> Result<Option<Summary>> {
     let p = wave.start;
     let new_len = wave.end as usize;
@@ -691,6 +768,24 @@ fn grow(
         memo.len = new_len;
     }
     result
+}
+
+/// What the chunks of a call add up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tally {
+    /// Nothing: columns or memo only.
+    Off,
+    /// Every start value.
+    All,
+    /// The odd start values only (the summary from 1 derives the even ones, see
+    /// [`summary::evens_of`]).
+    Odd,
+}
+
+impl Tally {
+    fn on(self) -> bool {
+        self != Tally::Off
+    }
 }
 
 struct Control<'a> {
@@ -807,5 +902,75 @@ impl ChunkCursor {
             self.next = self.end;
         }
         Some(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summary of [1, end) with every n tallied (no even n derived).
+    fn tallied(engine: &RangeEngine, end: u64, want: Want, opts: &RunOptions) -> Summary {
+        let segments = [(end, Tally::All)];
+        let len = (end - 1) as usize;
+        let parts = engine
+            .run(1..end, want, false, &segments, Slices::none(len), opts)
+            .unwrap();
+        parts.into_iter().next().flatten().unwrap()
+    }
+
+    #[test]
+    fn summaries_from_one_with_derived_evens_match_every_n_tallied() {
+        let want = Want {
+            odd_steps: false,
+            ..Want::ALL
+        };
+        // ends at and around the first derived one and its halvings, odd and even
+        let ends = [
+            EVENS_FROM,
+            EVENS_FROM + 1,
+            2 * EVENS_FROM - 1,
+            2 * EVENS_FROM + 2,
+            3 * EVENS_FROM + 5,
+            1_000_003,
+        ];
+        for end in ends {
+            for (threads, chunk, memo) in [
+                (1, 1 << 18, DEFAULT_MEMO_BYTES),
+                (2, 4096, DEFAULT_MEMO_BYTES),
+                (2, 3, DEFAULT_MEMO_BYTES),
+                // a memo too small for the hot path: the general leaf, odd n only
+                (2, 1000, 1 << 12),
+            ] {
+                let opts = RunOptions {
+                    threads: Some(threads),
+                    chunk_size: chunk,
+                    ..RunOptions::default()
+                };
+                // with odd steps the general leaf; and single statistics
+                let one = |f: fn(&mut Want)| {
+                    let mut w = Want::default();
+                    f(&mut w);
+                    w
+                };
+                let wants = [
+                    want,
+                    Want::ALL,
+                    Want::TOTAL_STOPPING_TIME,
+                    one(|w| w.stopping_time = true),
+                    one(|w| w.max_excursion = true),
+                ];
+                for want in wants {
+                    let a = RangeEngine::with_memo_bytes(memo)
+                        .summary(1..end, want, &opts)
+                        .unwrap();
+                    let b = tallied(&RangeEngine::with_memo_bytes(memo), end, want, &opts);
+                    assert_eq!(
+                        a, b,
+                        "{want:?}, end {end}, {threads} threads, chunk {chunk}, memo {memo}"
+                    );
+                }
+            }
+        }
     }
 }

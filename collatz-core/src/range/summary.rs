@@ -99,11 +99,17 @@ impl Summary {
 
     /// Appends the summary of the start values that follow this one's.
     pub(crate) fn merge(mut self, later: Summary) -> Summary {
+        // (a part may hold no start values of its own yet span some: the odd n of a chunk
+        // of one even n)
         if later.count == 0 {
+            self.end = self.end.max(later.end);
             return self;
         }
         if self.count == 0 {
-            return later;
+            return Summary {
+                start: self.start.min(later.start),
+                ..later
+            };
         }
         debug_assert_eq!(self.end, later.start);
         let best_delay = self.total_stopping_time.map(|s| s.max as u128);
@@ -372,6 +378,68 @@ pub(crate) fn merge_interleaved(start: u64, end: u64, parts: Vec<Summary>) -> Su
     out.path_records = interleave(parts.iter().map(|p| &p.path_records).collect());
     out.glide_records = interleave(parts.iter().map(|p| &p.glide_records).collect());
     out
+}
+
+/// The summary of the even start values 2m for m in [a, b), from `half`, the summary of
+/// [a, b) (from a = 1's conventions): 2m takes one step to m, so its total stopping time is
+/// one more than m's, its glide is 1 and its odd steps are m's. Its maximum before the drop
+/// is 2m itself, which the odd 2m - 1 beats: only the first even can be a path record, as
+/// only the first can be a glide record. The delay records are m's, doubled.
+pub(crate) fn evens_of(half: &Summary) -> Summary {
+    let first = 2 * half.start;
+    let twice = |s: StatSummary| StatSummary {
+        max_n: 2 * s.max_n,
+        ..s
+    };
+    let histogram = if half.histogram.is_empty() {
+        Vec::new()
+    } else {
+        std::iter::once(0)
+            .chain(half.histogram.iter().copied())
+            .collect()
+    };
+    Summary {
+        start: first,
+        end: 2 * half.end - 1,
+        count: half.count,
+        total_stopping_time: half.total_stopping_time.map(|s| StatSummary {
+            sum: s.sum + half.count,
+            max: s.max + 1,
+            max_n: 2 * s.max_n,
+        }),
+        stopping_time: half.stopping_time.map(|_| StatSummary {
+            sum: half.count,
+            max: 1,
+            max_n: first,
+        }),
+        odd_steps: half.odd_steps.map(twice),
+        max_excursion: half.max_excursion.map(|_| Record {
+            n: first,
+            value: first as u128,
+        }),
+        histogram,
+        delay_records: half
+            .delay_records
+            .iter()
+            .map(|r| Record {
+                n: 2 * r.n,
+                value: r.value + 1,
+            })
+            .collect(),
+        path_records: half
+            .max_excursion
+            .map(|_| Record {
+                n: first,
+                value: first as u128,
+            })
+            .into_iter()
+            .collect(),
+        glide_records: half
+            .stopping_time
+            .map(|_| Record { n: first, value: 1 })
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// Records of a chunk from its classes' prefix maxima: sorted by n, each kept only if it
