@@ -959,6 +959,7 @@ mod tests {
                     Want::TOTAL_STOPPING_TIME,
                     one(|w| w.stopping_time = true),
                     one(|w| w.max_excursion = true),
+                    Want::default(),
                 ];
                 for want in wants {
                     let a = RangeEngine::with_memo_bytes(memo)
