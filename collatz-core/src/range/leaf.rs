@@ -271,10 +271,9 @@ const CLASSES_FROM_LEN: u64 = 1 << 13;
 const SMALL_HIST: usize = 1024;
 
 /// Pass two over the filled step counts `t` of start, start + step, ...: `tally` sees every
-/// block of 64,
-/// the sum and maximum are taken a block at a time (they vectorise), and only a block whose
-/// maximum beats the record so far is scanned for delay records. Returns the sum, the
-/// maximum (-1 if `t` is empty) and its n.
+/// block of 64, the sum and maximum are taken a block at a time (they vectorise), and only a
+/// block whose maximum beats the record so far is scanned for delay records. Returns the sum,
+/// the maximum (-1 if `t` is empty) and its n.
 fn scan_counts(
     t: &[u16],
     start: u64,
