@@ -82,6 +82,17 @@ pub(super) fn slow(n: u64) -> Result<Out> {
     })
 }
 
+/// The maximum excursion `r.max` as u64 (for a u64 column or memo table), or a typed error.
+#[inline(always)]
+fn max_to_u64(r: &Out, what: &'static str) -> Result<u64> {
+    u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
+        what,
+        limit: 64,
+        steps: r.tst as u64,
+        bits: 128 - r.max.leading_zeros() as u64,
+    })
+}
+
 pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
     u16::try_from(v).map_err(|_| Error::LimitExceeded {
         what: "u16 step count",
@@ -905,12 +916,7 @@ fn fill_with_max(
             top |= r.tst;
             let at = (n - start) as usize;
             t[at] = r.tst as u16;
-            m[at] = u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
-                what: "u64 maximum",
-                limit: 64,
-                steps: r.tst as u64,
-                bits: 128 - r.max.leading_zeros() as u64,
-            })?;
+            m[at] = max_to_u64(&r, "u64 maximum")?;
         }
         ctl.check()?;
     }
@@ -1102,12 +1108,7 @@ fn leaf(
                 }
                 if let Some(mx) = &mut m.max {
                     // memo bounds stay far below 12,327,829,503, whose maxima fit u64
-                    mx[i] = u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
-                        what: "u64 maximum in memo",
-                        limit: 64,
-                        steps: r.tst as u64,
-                        bits: 128 - r.max.leading_zeros() as u64,
-                    })?;
+                    mx[i] = max_to_u64(r, "u64 maximum in memo")?;
                 }
             }
             if let Some(t) = &mut out.tst {
