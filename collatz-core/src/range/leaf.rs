@@ -7,7 +7,7 @@ use super::kernel::{
     drop_table, follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending,
     CONTINUE, DROP_BITS, JUMP_FROM,
 };
-use super::split::{MaxSlice, MemoSlices, Slices};
+use super::split::{split_memo, MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
 use super::{Control, Tally, Want};
 use crate::error::{Error, Result};
@@ -809,13 +809,7 @@ pub(super) fn chunk(
         // the few n below DENSE_FROM by the general leaf, the rest by a hot path
         let k = (DENSE_FROM - start) as usize;
         let (head, tail) = out.split_at(k);
-        let (memo_head, memo_tail) = match memo {
-            Some(m) => {
-                let (a, b) = m.split_at(k);
-                (Some(a), Some(b))
-            }
-            None => (None, None),
-        };
+        let (memo_head, memo_tail) = split_memo(memo, k);
         let a = chunk(start, head, p, view, memo_head, summarize, want, ctl)?;
         let b = chunk(DENSE_FROM, tail, p, view, memo_tail, summarize, want, ctl)?;
         return Ok(super::merge_opt(a, b));

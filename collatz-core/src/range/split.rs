@@ -145,6 +145,20 @@ impl<'a> MemoSlices<'a> {
     }
 }
 
+/// [`MemoSlices::split_at`] of a wave's memo slices, if there are any.
+pub(super) fn split_memo(
+    memo: Option<MemoSlices<'_>>,
+    mid: usize,
+) -> (Option<MemoSlices<'_>>, Option<MemoSlices<'_>>) {
+    match memo {
+        Some(m) => {
+            let (a, b) = m.split_at(mid);
+            (Some(a), Some(b))
+        }
+        None => (None, None),
+    }
+}
+
 /// Where to split `len` start values: on a chunk boundary near the middle.
 pub(super) fn split_point(len: usize, chunk: usize) -> Option<usize> {
     let chunks = len.div_ceil(chunk);
@@ -197,13 +211,7 @@ where
         None => f(start, out, memo),
         Some(mid) => {
             let (a, b) = out.split_at(mid);
-            let (ma, mb) = match memo {
-                Some(m) => {
-                    let (x, y) = m.split_at(mid);
-                    (Some(x), Some(y))
-                }
-                None => (None, None),
-            };
+            let (ma, mb) = split_memo(memo, mid);
             let (ra, rb) = rayon::join(
                 || par_chunks(start, a, ma, chunk, ctl, f),
                 || par_chunks(start + mid as u64, b, mb, chunk, ctl, f),
