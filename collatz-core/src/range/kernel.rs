@@ -431,11 +431,65 @@ pub(crate) fn jump_table() -> &'static [Jump] {
     })
 }
 
+/// The lines of one [`jump_table`] entry, step by step, for x = 2^JUMP_BITS q + r: T^i(x) =
+/// `slope[i - 1]` q + `d[i - 1]` after `steps[i - 1]` C-steps, 1 <= i <= JUMP_BITS. Lets
+/// [`follow_records`] find where a jump first falls below n without stepping through it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct JumpLines {
+    pub slope: [u16; JUMP_BITS as usize],
+    pub d: [u16; JUMP_BITS as usize],
+    pub steps: [u8; JUMP_BITS as usize],
+}
+
+/// The [`JumpLines`] of every residue modulo 2^JUMP_BITS (50 KiB, read only by the summary's
+/// left-overs whose jump may fall below their n).
+pub(crate) fn jump_lines() -> &'static [JumpLines] {
+    static TABLE: std::sync::OnceLock<Vec<JumpLines>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..1u64 << JUMP_BITS)
+            .map(|r| {
+                let mut lines = JumpLines::default();
+                let (mut x, mut c) = (r, 0u32);
+                for i in 1..=JUMP_BITS {
+                    if x & 1 == 1 {
+                        x = (3 * x + 1) >> 1;
+                        c += 1;
+                    } else {
+                        x >>= 1;
+                    }
+                    let k = (i - 1) as usize;
+                    // (below 3^10 + 2^10 < 2^16 and 20: JUMP_BITS <= 10)
+                    lines.slope[k] = ((POW3[c as usize] as u64) << (JUMP_BITS - i)) as u16;
+                    lines.d[k] = x as u16;
+                    lines.steps[k] = (i + c) as u8;
+                }
+                lines
+            })
+            .collect()
+    })
+}
+
+/// The C-steps from x = 2^JUMP_BITS q + r to its first value below n within the JUMP_BITS
+/// T-steps of `lines` (those of r); `None` if every one stays at or above n. Needs
+/// q < 2^48 (every line then fits u64). Branch-free over the steps: a walk near its glide
+/// would otherwise mispredict at every step.
+#[inline(always)]
+fn first_below(lines: &JumpLines, q: u64, n: u64) -> Option<u32> {
+    debug_assert!(q < 1 << 48);
+    let mut below = 0u32;
+    for i in 0..JUMP_BITS as usize {
+        let v = lines.slope[i] as u64 * q + lines.d[i] as u64;
+        below |= ((v < n) as u32) << i;
+    }
+    (below != 0).then(|| lines.steps[below.trailing_zeros() as usize] as u32)
+}
+
 /// For the summary's n that the residue table leaves over: follows n from x = T^k(n)
 /// (`steps` C-steps, none of them below n, none of them a path record) to its first value below
 /// n, exactly, but a jump of JUMP_BITS T-steps at a time wherever [`Jump`]'s bounds show that
-/// the jump neither falls below n nor passes `path_best`; then on to below `p` as [`descend`]
-/// does. The result's glide is exact, and so is its maximum wherever that exceeds `path_best`
+/// the jump does not pass `path_best`; where they show that it may fall below n,
+/// [`jump_lines`] give the first step that does (the glide); then on to below `p` as
+/// [`descend`] does. The result's glide is exact, and so is its maximum wherever that exceeds `path_best`
 /// (below it, it may be too low, which no record can tell); `odd` is not counted.
 #[inline(always)]
 pub(crate) fn follow_records(
@@ -446,6 +500,7 @@ pub(crate) fn follow_records(
     path_best: u128,
 ) -> Option<Pending> {
     let table = jump_table();
+    let lines = jump_lines();
     let mut mx = n;
     let glide;
     loop {
@@ -453,13 +508,32 @@ pub(crate) fn follow_records(
             let r = (x & ((1 << JUMP_BITS) - 1)) as usize;
             let q = (x >> JUMP_BITS) as u128;
             let e = table[r];
-            if q * e.lo as u128 >= n as u128 && 2 * (q * e.hi as u128 + e.dmax as u128) <= path_best
-            {
-                x = (x >> JUMP_BITS)
-                    .checked_mul(e.mul as u64)?
-                    .checked_add(e.d as u64)?;
-                steps += e.steps as u32;
-                continue;
+            if 2 * (q * e.hi as u128 + e.dmax as u128) <= path_best {
+                // no step of the jump passes the path record: jump, unless a step may fall
+                // below n (then find the first that does, for the glide)
+                // Some(first step below n, if any), or None where the lines cannot tell (a
+                // value of 2^58 or more: rare), which steps through exactly below
+                let drop = if q * e.lo as u128 >= n as u128 {
+                    Some(None)
+                } else if x < 1 << 58 {
+                    Some(first_below(&lines[r], q as u64, n))
+                } else {
+                    None
+                };
+                if let Some(drop) = drop {
+                    x = (x >> JUMP_BITS)
+                        .checked_mul(e.mul as u64)?
+                        .checked_add(e.d as u64)?;
+                    if let Some(at) = drop {
+                        // past the drop the values are those of a smaller start value, which
+                        // no path record can come from: the jump's end is as good as any
+                        glide = steps + at;
+                        steps += e.steps as u32;
+                        break;
+                    }
+                    steps += e.steps as u32;
+                    continue;
+                }
             }
         }
         if x & 1 == 0 {
@@ -755,6 +829,46 @@ mod tests {
         }
         // a value that outgrows u64 gives None, never a wrong answer
         assert_eq!(descend(u64::MAX, 0, 1 << 20), None);
+    }
+
+    #[test]
+    fn jump_lines_find_the_first_step_below_n() {
+        // every residue, several q, and bounds n around the values the jump passes through
+        let lines = jump_lines();
+        let mut found = [0u32; 2];
+        for (r, l) in lines.iter().enumerate() {
+            for q in [1u64, 3, 977, 1 << 20, (1 << 48) - 1] {
+                let x = (q << JUMP_BITS) + r as u64;
+                // the C-values of the jump, by the C map: (value, C-steps so far)
+                let mut path = Vec::new();
+                let (mut y, mut cs) = (x as u128, 0u32);
+                for _ in 0..JUMP_BITS {
+                    if y & 1 == 1 {
+                        y = 3 * y + 1;
+                        cs += 1;
+                        path.push((y, cs));
+                    }
+                    y /= 2;
+                    cs += 1;
+                    path.push((y, cs));
+                }
+                let lowest = path.iter().map(|&(v, _)| v).min().unwrap();
+                for n in [
+                    lowest,
+                    lowest + 1,
+                    (lowest + x as u128) / 2,
+                    x as u128,
+                    x as u128 + 1,
+                ] {
+                    let Ok(n) = u64::try_from(n) else { continue };
+                    let want = path.iter().find(|&&(v, _)| v < n as u128).map(|&(_, c)| c);
+                    assert_eq!(first_below(l, q, n), want, "r={r} q={q} n={n}");
+                    found[want.is_some() as usize] += 1;
+                }
+            }
+        }
+        // both outcomes were tried many times
+        assert!(found[0] > 1000 && found[1] > 1000, "{found:?}");
     }
 
     #[test]

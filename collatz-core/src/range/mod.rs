@@ -593,6 +593,7 @@ fn warm_tables() {
                 },
                 || {
                     kernel::jump_table();
+                    kernel::jump_lines();
                     kernel::prefix_table();
                 },
             )
