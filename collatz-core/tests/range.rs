@@ -123,6 +123,32 @@ fn a_small_memo_changes_speed_not_results() {
 }
 
 #[test]
+fn summaries_from_one_past_the_memo_s_reach_match_a_full_memo() {
+    // with a capped memo, the odd n far above it (n/2 and (3n+1)/4 beyond the memo) still take
+    // the summary's hot path, walking on from (3n+1)/4 and from the classes' T^j(n): memos of
+    // 512 entries (below the jump tables' reach), 2^15 and 2^19, against the default memo
+    let full = RangeEngine::new();
+    for end in [1_500_001u64, 3_000_000] {
+        for want in [RECORDS, Want::TOTAL_STOPPING_TIME, Want::ALL] {
+            let expected = full.summary(1..end, want, &opts(2, 1 << 16)).unwrap();
+            for (memo, threads, chunk) in [
+                (1 << 10, 2, 1 << 15),
+                (1 << 16, 1, 1 << 18),
+                (1 << 20, 2, 4097),
+            ] {
+                let engine = RangeEngine::with_memo_bytes(memo);
+                let got = engine.summary(1..end, want, &opts(threads, chunk)).unwrap();
+                assert_eq!(
+                    got, expected,
+                    "end {end}, {want:?}, memo {memo} B, {threads} threads, chunk {chunk}"
+                );
+                assert!(engine.memo_bytes() <= 2 * memo);
+            }
+        }
+    }
+}
+
+#[test]
 fn values_past_u64_fall_back_exactly() {
     // 12,327,829,503 is the first n whose maximum exceeds u64: the u128 column takes it
     let n = 12_327_829_503u64;

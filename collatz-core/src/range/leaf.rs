@@ -336,18 +336,26 @@ fn fill<const RECORDS: bool>(
     // is stored back unchanged, so that the loop writes whole vectors); then the chunk's ragged
     // ends one by one.
     let (q0, q1) = (start.div_ceil(4), end / 4);
-    let one = |n: u64| -> u32 {
-        if n & 1 == 0 {
+    // n = 4q + 1 has 3q + 1 below p for q below this; above it (a chunk past 4p/3, which only
+    // a summary of odd n takes) the walk goes on from 3q + 1
+    let q_memo = (p.saturating_sub(1)).div_ceil(3).clamp(q0, q1.max(q0));
+    let one = |n: u64| -> Result<u32> {
+        Ok(if n & 1 == 0 {
             view.tst_at(n >> 1) + 1
-        } else {
+        } else if 3 * (n >> 2) + 1 < p {
             view.tst_at(3 * (n >> 2) + 1) + 3
-        }
+        } else {
+            onward(n, 3 * (n >> 2) + 1, 3, p, view)?
+        })
     };
-    if q0 < q1 {
-        let m = (q1 - q0) as usize;
-        let quads = &mut t[(4 * q0 - start) as usize..(4 * q1 - start) as usize];
+    if q0 < q_memo {
+        let m = (q_memo - q0) as usize;
+        let quads = &mut t[(4 * q0 - start) as usize..(4 * q_memo - start) as usize];
         let thirds = &view.tst[(3 * q0 + 1) as usize - view.base..][..3 * (m - 1) + 1];
         overflow |= stream(thirds, &mut quads[1..], 3, 4, 3);
+    }
+    if q_memo < q1 {
+        overflow |= fill_ones_onward(start, q_memo, q1, p, view, t)?;
     }
     if q0 < q1 && evens {
         let quads = &mut t[(4 * q0 - start) as usize..(4 * q1 - start) as usize];
@@ -369,8 +377,8 @@ fn fill<const RECORDS: bool>(
         (end, end)
     };
     let ragged = (start..head).chain(tail..end);
-    for n in ragged.filter(|n| n & 3 != 3) {
-        let v = one(n);
+    for n in ragged.filter(|n| n & 3 == 1 || (n & 1 == 0 && evens)) {
+        let v = one(n)?;
         overflow |= v;
         t[(n - start) as usize] = v as u16;
     }
@@ -425,6 +433,71 @@ impl ClassRecords {
             self.path_cands.push(Record { n, value: peak });
         }
     }
+}
+
+/// The total stopping time of n from x, a value on its trajectory after `steps` C-steps:
+/// [`descend`] to below `p`, then the memo; the exact path where a value outgrows u64.
+#[inline(always)]
+fn onward(n: u64, x: u64, steps: u32, p: u64, view: &MemoView) -> Result<u32> {
+    let (s, y) = match descend(x, steps, p) {
+        Some(w) => w,
+        None => {
+            let pending = compute(n, p)?;
+            (pending.part.tst, pending.idx)
+        }
+    };
+    Ok(s + view.tst_at(y))
+}
+
+/// The n = 4q + 1 of the quads q in [q0, q1) whose 3q + 1 is at or above `p`, into `t`
+/// (indexed from `start`): from 3q + 1 on to below p, a block of walks side by side
+/// ([`descend_block`]), then the block's memo reads, prefetched. The OR of the values.
+fn fill_ones_onward(
+    start: u64,
+    q0: u64,
+    q1: u64,
+    p: u64,
+    view: &MemoView,
+    t: &mut [u16],
+) -> Result<u32> {
+    let mut overflow = 0u32;
+    let mut x = [0u64; FILL_BLOCK];
+    let mut steps = [0u32; FILL_BLOCK];
+    let mut ok = [true; FILL_BLOCK];
+    let mut q = q0;
+    while q < q1 {
+        let m = ((q1 - q) as usize).min(FILL_BLOCK);
+        for (i, (xi, si)) in x[..m].iter_mut().zip(&mut steps[..m]).enumerate() {
+            (*xi, *si) = (3 * (q + i as u64) + 1, 3);
+        }
+        if p > JUMP_FROM {
+            descend_block(&mut x[..m], &mut steps[..m], &mut ok[..m], p);
+        } else {
+            for ((xi, si), oi) in x[..m].iter_mut().zip(&mut steps[..m]).zip(&mut ok) {
+                *oi = match descend(*xi, *si, p) {
+                    Some(w) => {
+                        (*si, *xi) = w;
+                        true
+                    }
+                    None => false,
+                };
+            }
+        }
+        for i in 0..m {
+            if !ok[i] {
+                let pending = compute(4 * (q + i as u64) + 1, p)?;
+                (steps[i], x[i]) = (pending.part.tst, pending.idx);
+            }
+            view.prefetch_tst(x[i]);
+        }
+        for i in 0..m {
+            let v = steps[i] + view.tst_at(x[i]);
+            overflow |= v;
+            t[(4 * (q + i as u64) + 1 - start) as usize] = v as u16;
+        }
+        q += m as u64;
+    }
+    Ok(overflow)
 }
 
 /// Writes the total stopping time of every n = 3 (mod 4) in [start, end) into `t` (indexed
@@ -814,13 +887,18 @@ pub(super) fn chunk(
         let b = chunk(DENSE_FROM, tail, p, view, memo_tail, summarize, want, ctl)?;
         return Ok(super::merge_opt(a, b));
     }
-    if !dense_ok(start, out.len, p, view, want) {
-        return leaf(start, out, p, view, memo, want, summarize, ctl);
-    }
-    if summarize.on() && out.is_none() && view.max.is_none() {
+    let odd_only = summarize == Tally::Odd && memo.is_none();
+    if summarize.on()
+        && out.is_none()
+        && view.max.is_none()
+        && summary_ok(start, out.len, p, view, want, odd_only)
+    {
         let memo_tst = memo.map(|m| m.tst);
         let odd_only = summarize == Tally::Odd;
         return leaf_summary(start, out.len, p, view, memo_tst, want, odd_only, ctl).map(Some);
+    }
+    if !dense_ok(start, out.len, p, view, want) {
+        return leaf(start, out, p, view, memo, want, summarize, ctl);
     }
     let tst_only = want.total_stopping_time && !want.stopping_time && !want.max_excursion;
     let memo_tst_only = memo
@@ -942,6 +1020,19 @@ fn fill_with_max(
 /// n = 1 (mod 4) rules land inside the memo for every n of the chunk.
 /// The hot paths start here (below it, n/2 or (3n+1)/4 can be n itself or the special n = 1).
 const DENSE_FROM: u64 = 8;
+
+/// Whether the summary hot path takes the chunk: as [`dense_ok`], except that a summary of
+/// the odd n alone (no memo entries to write) needs no n/2 from the memo, and its n = 1 (mod 4)
+/// go on from (3n+1)/4 where the memo does not reach that: a chunk above the memo's reach still
+/// takes the residue classes and the jumps.
+fn summary_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want, odd_only: bool) -> bool {
+    let last = start + len as u64 - 1;
+    len > 0
+        && start >= DENSE_FROM
+        && !want.odd_steps
+        && view.odd.is_none()
+        && (odd_only || (last / 2 < p && 3 * (last >> 2) + 1 < p))
+}
 
 fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
     let last = start + len as u64 - 1;
@@ -1077,6 +1168,13 @@ fn leaf(
     let mut added = 0u64;
     let mut pending = [Pending::default(); BLOCK];
     let mut finished = [Out::default(); BLOCK];
+    // a summary of the odd n with nothing to write: the even n are not computed
+    let skip_even = summarize == Tally::Odd && memo.is_none() && out.is_none();
+    // (the result of an n not computed: idx 1 holds 0 steps)
+    let skipped = Pending {
+        idx: 1,
+        ..Pending::default()
+    };
     let mut i = 0;
     while i < out.len {
         if i % 4096 == 0 {
@@ -1086,7 +1184,12 @@ fn leaf(
         // first every kernel walk of the block, then its memo lookups, which miss the cache
         // independently of each other
         for (j, slot) in pending[..block].iter_mut().enumerate() {
-            *slot = compute(start + (i + j) as u64, p)?;
+            let n = start + (i + j) as u64;
+            *slot = if skip_even && n & 1 == 0 {
+                skipped
+            } else {
+                compute(n, p)?
+            };
         }
         // a tight gather loop: all of the block's loads are in flight at once
         for (slot, fin) in pending[..block].iter().zip(finished.iter_mut()) {
