@@ -149,6 +149,84 @@ fn summaries_from_one_past_the_memo_s_reach_match_a_full_memo() {
 }
 
 #[test]
+fn far_ranges_take_the_hot_paths_and_agree_with_each_number() {
+    // ranges far above the memo: step counts and glides of every n walk on from n/2, (3n+1)/4
+    // and T^j(n) to below the memo; summaries (no maxima: the exact-maxima path is another)
+    // and step-count columns (here by the chunk iterator) against the per-number functions
+    for (a, len, memo) in [
+        ((1u64 << 40) + 5, 150_000u64, 1usize << 16),
+        (10_000_000_000, 100_000, 1 << 10),
+        (3_000_001, 200_000, 1 << 14),
+    ] {
+        let range = a..a + len;
+        let tst: Vec<u64> = range
+            .clone()
+            .map(|n| collatz_core::total_stopping_time(n).unwrap())
+            .collect();
+        let glide: Vec<u64> = range
+            .clone()
+            .map(|n| collatz_core::stopping_time(n).unwrap())
+            .collect();
+        let want = Want {
+            total_stopping_time: true,
+            stopping_time: true,
+            ..Want::default()
+        };
+        for (threads, chunk) in [(1, 1 << 18), (2, 7919)] {
+            let engine = RangeEngine::with_memo_bytes(memo);
+            let s = engine
+                .summary(range.clone(), want, &opts(threads, chunk))
+                .unwrap();
+            let t = s.total_stopping_time.unwrap();
+            assert_eq!(t.sum, tst.iter().sum::<u64>(), "{range:?}");
+            let top = tst.iter().copied().max().unwrap();
+            assert_eq!(t.max as u64, top);
+            assert_eq!(
+                t.max_n,
+                a + tst.iter().position(|&v| v == top).unwrap() as u64
+            );
+            assert_eq!(s.stopping_time.unwrap().sum, glide.iter().sum::<u64>());
+            // the delay and glide records: every n whose value beats all before it
+            let records = |v: &[u64]| {
+                let mut best = None;
+                let mut out = Vec::new();
+                for (i, &x) in v.iter().enumerate() {
+                    if best.is_none_or(|b| x > b) {
+                        best = Some(x);
+                        out.push((a + i as u64, x as u128));
+                    }
+                }
+                out
+            };
+            let got = |r: &[collatz_core::range::Record]| -> Vec<(u64, u128)> {
+                r.iter().map(|r| (r.n, r.value)).collect()
+            };
+            assert_eq!(got(&s.delay_records), records(&tst), "{range:?}");
+            assert_eq!(got(&s.glide_records), records(&glide), "{range:?}");
+            let mut cols = Vec::new();
+            for c in engine
+                .chunks(
+                    range.clone(),
+                    Want::TOTAL_STOPPING_TIME,
+                    opts(threads, chunk),
+                )
+                .unwrap()
+            {
+                cols.extend(
+                    c.unwrap()
+                        .total_stopping_time
+                        .unwrap()
+                        .iter()
+                        .map(|&v| v as u64),
+                );
+            }
+            assert_eq!(cols, tst, "{range:?}, {threads} threads");
+            assert!(engine.memo_bytes() <= 2 * memo);
+        }
+    }
+}
+
+#[test]
 fn values_past_u64_fall_back_exactly() {
     // 12,327,829,503 is the first n whose maximum exceeds u64: the u128 column takes it
     let n = 12_327_829_503u64;

@@ -336,30 +336,40 @@ fn fill<const RECORDS: bool>(
     // is stored back unchanged, so that the loop writes whole vectors); then the chunk's ragged
     // ends one by one.
     let (q0, q1) = (start.div_ceil(4), end / 4);
-    // n = 4q + 1 has 3q + 1 below p for q below this; above it (a chunk past 4p/3, which only
-    // a summary of odd n takes) the walk goes on from 3q + 1
-    let q_memo = (p.saturating_sub(1)).div_ceil(3).clamp(q0, q1.max(q0));
+    // n = 4q + 1 has 3q + 1 below p for q below `q_third`, and the even n of quad q have their
+    // halves below p for q below `q_half`; past them (a chunk beyond the memo's reach) the
+    // walks go on from 3q + 1 and from n/2
+    let q_third = (p.saturating_sub(1)).div_ceil(3).clamp(q0, q1.max(q0));
+    let q_half = (p / 2).clamp(q0, q1.max(q0));
     let one = |n: u64| -> Result<u32> {
-        Ok(if n & 1 == 0 {
-            view.tst_at(n >> 1) + 1
-        } else if 3 * (n >> 2) + 1 < p {
-            view.tst_at(3 * (n >> 2) + 1) + 3
+        let (x, steps) = if n & 1 == 0 {
+            (n >> 1, 1)
         } else {
-            onward(n, 3 * (n >> 2) + 1, 3, p, view)?
-        })
+            (3 * (n >> 2) + 1, 3)
+        };
+        if x < p {
+            Ok(view.tst_at(x) + steps)
+        } else {
+            onward(n, x, steps, p, view)
+        }
     };
-    if q0 < q_memo {
-        let m = (q_memo - q0) as usize;
-        let quads = &mut t[(4 * q0 - start) as usize..(4 * q_memo - start) as usize];
+    if q0 < q_third {
+        let m = (q_third - q0) as usize;
+        let quads = &mut t[(4 * q0 - start) as usize..(4 * q_third - start) as usize];
         let thirds = &view.tst[(3 * q0 + 1) as usize - view.base..][..3 * (m - 1) + 1];
         overflow |= stream(thirds, &mut quads[1..], 3, 4, 3);
     }
-    if q_memo < q1 {
-        overflow |= fill_ones_onward(start, q_memo, q1, p, view, t)?;
+    if q_third < q1 {
+        let ones = (q_third..q1).map(|q| 4 * q + 1);
+        overflow |= fill_onward(start, p, view, t, ones, |n| (3 * (n >> 2) + 1, 3))?;
     }
-    if q0 < q1 && evens {
-        let quads = &mut t[(4 * q0 - start) as usize..(4 * q1 - start) as usize];
-        let halves = &view.tst[(2 * q0) as usize - view.base..(2 * q1) as usize - view.base];
+    if q_half < q1 && evens {
+        let evens = (q_half..q1).flat_map(|q| [4 * q, 4 * q + 2]);
+        overflow |= fill_onward(start, p, view, t, evens, |n| (n >> 1, 1))?;
+    }
+    if q0 < q_half && evens {
+        let quads = &mut t[(4 * q0 - start) as usize..(4 * q_half - start) as usize];
+        let halves = &view.tst[(2 * q0) as usize - view.base..(2 * q_half) as usize - view.base];
         let pairs = quads
             .chunks_exact_mut(2)
             .map(|c| <&mut [u16; 2]>::try_from(c).expect("chunks of two"));
@@ -449,26 +459,30 @@ fn onward(n: u64, x: u64, steps: u32, p: u64, view: &MemoView) -> Result<u32> {
     Ok(s + view.tst_at(y))
 }
 
-/// The n = 4q + 1 of the quads q in [q0, q1) whose 3q + 1 is at or above `p`, into `t`
-/// (indexed from `start`): from 3q + 1 on to below p, a block of walks side by side
-/// ([`descend_block`]), then the block's memo reads, prefetched. The OR of the values.
-fn fill_ones_onward(
+/// The n of `ns` (ascending, in the chunk that starts at `start`), each from `first(n)`: a value
+/// on its trajectory at or above `p` and the C-steps to it. They go on to below p a block at
+/// a time, side by side ([`descend_block`]), then read the memo, prefetched; the values land
+/// in `t` (indexed from `start`). The OR of the values.
+fn fill_onward(
     start: u64,
-    q0: u64,
-    q1: u64,
     p: u64,
     view: &MemoView,
     t: &mut [u16],
+    ns: impl Iterator<Item = u64>,
+    first: impl Fn(u64) -> (u64, u32),
 ) -> Result<u32> {
     let mut overflow = 0u32;
+    let mut n = [0u64; FILL_BLOCK];
     let mut x = [0u64; FILL_BLOCK];
     let mut steps = [0u32; FILL_BLOCK];
     let mut ok = [true; FILL_BLOCK];
-    let mut q = q0;
-    while q < q1 {
-        let m = ((q1 - q) as usize).min(FILL_BLOCK);
-        for (i, (xi, si)) in x[..m].iter_mut().zip(&mut steps[..m]).enumerate() {
-            (*xi, *si) = (3 * (q + i as u64) + 1, 3);
+    let mut ns = ns.peekable();
+    while ns.peek().is_some() {
+        let mut m = 0;
+        for (slot, v) in n.iter_mut().zip(ns.by_ref()) {
+            *slot = v;
+            (x[m], steps[m]) = first(v);
+            m += 1;
         }
         if p > JUMP_FROM {
             descend_block(&mut x[..m], &mut steps[..m], &mut ok[..m], p);
@@ -485,7 +499,7 @@ fn fill_ones_onward(
         }
         for i in 0..m {
             if !ok[i] {
-                let pending = compute(4 * (q + i as u64) + 1, p)?;
+                let pending = compute(n[i], p)?;
                 (steps[i], x[i]) = (pending.part.tst, pending.idx);
             }
             view.prefetch_tst(x[i]);
@@ -493,9 +507,8 @@ fn fill_ones_onward(
         for i in 0..m {
             let v = steps[i] + view.tst_at(x[i]);
             overflow |= v;
-            t[(4 * (q + i as u64) + 1 - start) as usize] = v as u16;
+            t[(n[i] - start) as usize] = v as u16;
         }
-        q += m as u64;
     }
     Ok(overflow)
 }
@@ -887,24 +900,19 @@ pub(super) fn chunk(
         let b = chunk(DENSE_FROM, tail, p, view, memo_tail, summarize, want, ctl)?;
         return Ok(super::merge_opt(a, b));
     }
-    let odd_only = summarize == Tally::Odd && memo.is_none();
-    if summarize.on()
-        && out.is_none()
-        && view.max.is_none()
-        && summary_ok(start, out.len, p, view, want, odd_only)
-    {
+    // the summary and the step counts alone take the hot paths wherever the chunk starts past
+    // DENSE_FROM (past the memo's reach they walk on to below p, see [`fill`])
+    let hot = hot_ok(start, out.len, view, want);
+    if hot && summarize.on() && out.is_none() && view.max.is_none() {
         let memo_tst = memo.map(|m| m.tst);
         let odd_only = summarize == Tally::Odd;
         return leaf_summary(start, out.len, p, view, memo_tst, want, odd_only, ctl).map(Some);
-    }
-    if !dense_ok(start, out.len, p, view, want) {
-        return leaf(start, out, p, view, memo, want, summarize, ctl);
     }
     let tst_only = want.total_stopping_time && !want.stopping_time && !want.max_excursion;
     let memo_tst_only = memo
         .as_ref()
         .is_none_or(|m| m.odd.is_none() && m.max.is_none());
-    if !summarize.on() && tst_only && view.max.is_none() && memo_tst_only {
+    if hot && !summarize.on() && tst_only && view.max.is_none() && memo_tst_only {
         // step counts alone: pass one of the summary path, written where they are wanted
         let mut class = ClassRecords::default();
         match (out.tst, memo) {
@@ -919,6 +927,9 @@ pub(super) fn chunk(
         };
         ctl.advance(out.len as u64);
         return Ok(None);
+    }
+    if !dense_ok(start, out.len, p, view, want) {
+        return leaf(start, out, p, view, memo, want, summarize, ctl);
     }
     let tst_and_max = Want {
         total_stopping_time: true,
@@ -1021,17 +1032,10 @@ fn fill_with_max(
 /// The hot paths start here (below it, n/2 or (3n+1)/4 can be n itself or the special n = 1).
 const DENSE_FROM: u64 = 8;
 
-/// Whether the summary hot path takes the chunk: as [`dense_ok`], except that a summary of
-/// the odd n alone (no memo entries to write) needs no n/2 from the memo, and its n = 1 (mod 4)
-/// go on from (3n+1)/4 where the memo does not reach that: a chunk above the memo's reach still
-/// takes the residue classes and the jumps.
-fn summary_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want, odd_only: bool) -> bool {
-    let last = start + len as u64 - 1;
-    len > 0
-        && start >= DENSE_FROM
-        && !want.odd_steps
-        && view.odd.is_none()
-        && (odd_only || (last / 2 < p && 3 * (last >> 2) + 1 < p))
+/// Whether the hot paths of summaries and of step counts alone ([`fill`]) take the chunk: as
+/// [`dense_ok`], but with no condition on the memo's reach.
+fn hot_ok(start: u64, len: usize, view: &MemoView, want: Want) -> bool {
+    len > 0 && start >= DENSE_FROM && !want.odd_steps && view.odd.is_none()
 }
 
 fn dense_ok(start: u64, len: usize, p: u64, view: &MemoView, want: Want) -> bool {
