@@ -940,7 +940,7 @@ mod tests {
                 (1, 1 << 18, DEFAULT_MEMO_BYTES),
                 (2, 4096, DEFAULT_MEMO_BYTES),
                 (2, 3, DEFAULT_MEMO_BYTES),
-                // a memo too small for the hot path: the general leaf, odd n only
+                // a memo far smaller than the range: the hot paths walk on past its reach
                 (2, 1000, 1 << 12),
             ] {
                 let opts = RunOptions {
