@@ -132,7 +132,11 @@ fn leaf_summary(
             &mut scratch
         }
     };
-    let mut class = ClassRecords::default();
+    // path candidates start from a maximum that an earlier start value of the run reaches
+    let mut class = ClassRecords {
+        path_best: ctl.path_floor(),
+        ..ClassRecords::default()
+    };
     let overflow = fill::<true>(start, p, view, t, &mut class, evens_needed, ctl)?;
     let ClassRecords {
         mut glide_cands,

@@ -352,6 +352,7 @@ impl RangeEngine {
             total: range.end - range.start,
             done: AtomicU64::new(0),
             opts,
+            path_floor: AtomicU64::new(0),
         };
         in_pool(opts, || {
             if range.end - range.start >= WARM_FROM {
@@ -374,6 +375,7 @@ impl RangeEngine {
             total: end - 1,
             done: AtomicU64::new(0),
             opts,
+            path_floor: AtomicU64::new(0),
         };
         in_pool(opts, || {
             if end >= WARM_FROM {
@@ -518,6 +520,7 @@ impl RangeEngine {
             total: ctl.total,
             done: AtomicU64::new(0),
             opts: &quiet_opts,
+            path_floor: AtomicU64::new(0),
         };
         while memo.bound() < range.start.min(target) {
             let p = memo.bound();
@@ -555,6 +558,9 @@ impl RangeEngine {
                 let s = grow(&mut memo, p..end, want, ctl, part, summarize)?;
                 (end, s)
             };
+            if let Some(r) = part.as_ref().and_then(|s| s.max_excursion) {
+                ctl.raise_path_floor(r.value);
+            }
             summary = merge_opt(summary, part);
             cur = end;
             if cur == seg_end {
@@ -793,6 +799,10 @@ struct Control<'a> {
     total: u64,
     done: AtomicU64,
     opts: &'a RunOptions<'a>,
+    /// A maximum (as the summaries report it) that some start value of the range below the
+    /// running chunks reaches: a chunk's path candidates at or below it cannot be records, so
+    /// the chunk starts its search from it (set between waves; 0 where none is known yet).
+    path_floor: AtomicU64,
 }
 
 impl Control<'_> {
@@ -801,6 +811,14 @@ impl Control<'_> {
             Some(c) if c.is_cancelled() => Err(Error::Cancelled),
             _ => Ok(()),
         }
+    }
+    fn path_floor(&self) -> u128 {
+        self.path_floor.load(Ordering::Relaxed) as u128
+    }
+    /// Raises the path floor to `v` (capped to u64: a lower floor stays valid).
+    fn raise_path_floor(&self, v: u128) {
+        self.path_floor
+            .fetch_max(v.min(u64::MAX as u128) as u64, Ordering::Relaxed);
     }
     fn advance(&self, n: u64) {
         if let Some(progress) = self.opts.progress {

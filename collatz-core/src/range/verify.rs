@@ -251,6 +251,7 @@ pub(super) fn verify(range: Range<u64>, opts: &RunOptions) -> Result<Verificatio
         total: range.end - range.start,
         done: Default::default(),
         opts,
+        path_floor: Default::default(),
     };
     let survivors = far_survivors();
     let k = SIEVE_BITS;
