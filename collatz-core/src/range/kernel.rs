@@ -400,31 +400,18 @@ pub(crate) struct Jump {
 pub(crate) fn jump_table() -> &'static [Jump] {
     static TABLE: std::sync::OnceLock<Vec<Jump>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        (0..1u64 << JUMP_BITS)
-            .map(|r| {
-                // T^i(x) = 3^c_i 2^(K-i) q + T^i(r)
-                let (mut x, mut c) = (r, 0u32);
-                let (mut lo, mut hi, mut dmax) = (u64::MAX, 0u64, 0u64);
-                for i in 1..=JUMP_BITS {
-                    if x & 1 == 1 {
-                        x = (3 * x + 1) >> 1;
-                        c += 1;
-                    } else {
-                        x >>= 1;
-                    }
-                    let slope = (POW3[c as usize] as u64) << (JUMP_BITS - i);
-                    lo = lo.min(slope);
-                    hi = hi.max(slope);
-                    dmax = dmax.max(x);
-                }
-                // (all below 3^10 + 2^10 < 2^16: JUMP_BITS <= 10)
+        // the last line is the jump; the bounds hold every line: T^i(x) = slope_i q + d_i
+        jump_lines()
+            .iter()
+            .map(|l| {
+                let last = JUMP_BITS as usize - 1;
                 Jump {
-                    mul: POW3[c as usize] as u16,
-                    d: x as u16,
-                    steps: (JUMP_BITS + c) as u16,
-                    lo: lo as u16,
-                    hi: hi as u16,
-                    dmax: dmax as u16,
+                    mul: l.slope[last],
+                    d: l.d[last],
+                    steps: l.steps[last] as u16,
+                    lo: l.slope.iter().copied().min().unwrap_or(0),
+                    hi: l.slope.iter().copied().max().unwrap_or(0),
+                    dmax: l.d.iter().copied().max().unwrap_or(0),
                 }
             })
             .collect()

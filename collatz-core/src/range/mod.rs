@@ -598,8 +598,7 @@ fn warm_tables() {
                     classes::classes();
                 },
                 || {
-                    kernel::jump_table();
-                    kernel::jump_lines();
+                    kernel::jump_table(); // (and its lines)
                     kernel::prefix_table();
                 },
             )
