@@ -476,8 +476,8 @@ fn first_below(lines: &JumpLines, q: u64, n: u64) -> Option<u32> {
 /// n, exactly, but a jump of JUMP_BITS T-steps at a time wherever [`Jump`]'s bounds show that
 /// the jump does not pass `path_best`; where they show that it may fall below n,
 /// [`jump_lines`] give the first step that does (the glide); then on to below `p` as
-/// [`descend`] does. The result's glide is exact, and so is its maximum wherever that exceeds `path_best`
-/// (below it, it may be too low, which no record can tell); `odd` is not counted.
+/// [`descend`] does. The result's glide is exact, and so is its maximum wherever that exceeds
+/// `path_best` (below it, it may be too low, which no record can tell); `odd` is not counted.
 #[inline(always)]
 pub(crate) fn follow_records(
     n: u64,
@@ -496,9 +496,8 @@ pub(crate) fn follow_records(
             let q = (x >> JUMP_BITS) as u128;
             let e = table[r];
             if 2 * (q * e.hi as u128 + e.dmax as u128) <= path_best {
-                // no step of the jump passes the path record: jump, unless a step may fall
-                // below n (then find the first that does, for the glide)
-                // Some(first step below n, if any), or None where the lines cannot tell (a
+                // no step of the jump passes the path record: jump. `drop` is Some(the first
+                // step below n, if any, for the glide), or None where the lines cannot tell (a
                 // value of 2^58 or more: rare), which steps through exactly below
                 let drop = if q * e.lo as u128 >= n as u128 {
                     Some(None)
