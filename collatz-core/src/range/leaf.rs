@@ -104,7 +104,8 @@ pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
 
 /// The summary hot path (no columns, no exact maxima): pass one fills the chunk's total
 /// stopping times (into the memo wave, or a scratch buffer) class by class with one memo
-/// lookup each for even n and n = 1 (mod 4), and the residue table or the kernel for
+/// lookup each for even n and n = 1 (mod 4) (after a walk on to below the memo where it does
+/// not reach n/2 or (3n+1)/4), and the residue table or the kernel for
 /// n = 3 (mod 4), which also yields their glides and maxima before the drop; pass two sums,
 /// counts and finds the delay records over the filled buffer in order. With `odd_only` the
 /// summary holds the chunk's odd n alone (its `count` is theirs; `start` and `end` stay the
@@ -318,8 +319,9 @@ fn scan_counts(
 
 /// Pass one of the hot paths: the total stopping time of every n in [start, start + t.len())
 /// into `t`, with `class` collecting the n = 3 (mod 4) class's glide and path candidates.
-/// Needs the memo (below `p`) to hold n/2 and (3n+1)/4 of every n of the chunk. Without
-/// `evens`, the even n of the chunk's whole quads are left as they are.
+/// Even n and n = 1 (mod 4) read n/2 and (3n+1)/4 from the memo (below `p`) where it reaches
+/// them, and walk on from there to below p where it does not ([`fill_onward`]). Without
+/// `evens`, the even n are left as they are.
 #[allow(clippy::too_many_arguments)]
 fn fill<const RECORDS: bool>(
     start: u64,
