@@ -365,6 +365,39 @@ fn cancellation_stops_a_huge_range_promptly() {
     assert_eq!(s.total_stopping_time.unwrap().sum, 131_434_272);
 }
 
+#[test]
+fn a_call_cancelled_while_the_memo_grows_keeps_only_finished_entries() {
+    let fresh = RangeEngine::new()
+        .summary(1..1_500_000, RECORDS, &opts(1, 1 << 16))
+        .unwrap();
+    for threads in [1, 2, 8] {
+        let engine = RangeEngine::new();
+        let token = CancelToken::new();
+        let cancel_past = |done: u64, _total: u64| {
+            if done >= 300_000 {
+                token.cancel();
+            }
+        };
+        let o = RunOptions {
+            threads: Some(threads),
+            chunk_size: 1 << 12,
+            progress: Some(&cancel_past),
+            cancel: Some(token.clone()),
+        };
+        // the memo grows with the range, and the cancel lands while it does
+        assert_eq!(
+            engine.summary(1..3_000_000, RECORDS, &o),
+            Err(Error::Cancelled)
+        );
+        // a later call on the same memo agrees with a fresh engine: the memo's bound did not
+        // move past entries that the cancelled chunks never wrote
+        let again = engine
+            .summary(1..1_500_000, RECORDS, &opts(threads, 1 << 16))
+            .unwrap();
+        assert_eq!(again, fresh, "threads {threads}");
+    }
+}
+
 fn summary_with(range: std::ops::Range<u64>, threads: usize, chunk: u64, fresh: bool) -> Summary {
     summary_of(range, Want::ALL, threads, chunk, fresh)
 }

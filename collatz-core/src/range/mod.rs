@@ -5,16 +5,18 @@
 //! - [`RangeEngine::chunks`]: an iterator of fixed-size [`Columns`], for ranges too large to hold;
 //! - [`RangeEngine::summary`]: counts, sums, extremes, the histogram and the records.
 //!
-//! How it works: the engine keeps a dense memo of results for every n below a bound, grown in
-//! waves [P, 2P) (every value of a wave falls below P, so its chunks are independent and run in
-//! parallel) up to a memory cap. Each n is followed with trailing-zero stripping and Bařina odd
-//! runs until its value drops below min(n, P), then the memo finishes it. The glide is found
+//! How it works: the engine keeps a dense memo of results for every n below a bound, grown up
+//! to a memory cap by chunks that the threads take in order of n (see `pipeline`): a chunk
+//! reads the memo below the watermark P that every finished chunk has reached and writes its
+//! own entries. Each n is followed with trailing-zero stripping and Bařina odd runs until its
+//! value drops below min(n, P), then the memo finishes it. The glide is found
 //! exactly on the way; the maximum is tracked at the end of each odd run.
 
 mod classes;
 mod kernel;
 mod leaf;
 mod pages;
+mod pipeline;
 mod split;
 mod summary;
 mod verify;
@@ -26,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 use kernel::{Memo, MemoView, PREFIX_LEN};
 use leaf::chunk;
-use split::{column_slices, par_run, split_col, MaxSlice, MemoSlices, Slices};
+use split::{column_slices, par_run, split_col, MaxSlice, Slices};
 pub use summary::{Record, StatSummary, Summary};
 pub use verify::{Verification, SIEVE_BITS};
 
@@ -210,8 +212,8 @@ impl RangeEngine {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
-        // a panic while holding the lock cannot leave the memo invalid (a wave's entries count
-        // only once the whole wave has succeeded), so a poisoned lock is still usable
+        // a panic while holding the lock cannot leave the memo invalid (new entries count only
+        // once the whole growth has succeeded), so a poisoned lock is still usable
         self.memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -490,7 +492,7 @@ impl RangeEngine {
         let cap = (self.memo_bytes_cap / per_entry) as u64;
         // a memo in proportion to the work: a short range far out does not build a large one;
         // and none past what the hot paths read (n/2 and (3n+1)/4 of the range's last n): the
-        // range's top quarter then runs read-only, in parallel chunks rather than waves, and
+        // range's top quarter then runs read-only, in parallel chunks that write nothing, and
         // its memo is neither written nor faulted in (a quarter of the memory; class members
         // whose T^j(n) lands at or above the bound walk on)
         let len = range.end - range.start;
@@ -522,10 +524,10 @@ impl RangeEngine {
             opts: &quiet_opts,
             path_floor: AtomicU64::new(0),
         };
-        while memo.bound() < range.start.min(target) {
-            let p = memo.bound();
-            let end = wave_end(p, range.start.min(target));
-            grow(
+        let p = memo.bound();
+        let end = range.start.min(target);
+        if p < end {
+            pipeline::grow(
                 &mut memo,
                 p..end,
                 want,
@@ -551,11 +553,11 @@ impl RangeEngine {
                 })?;
                 (end, s)
             } else {
-                // a wave: results land in the memo and in the output
-                let end = wave_end(p, target).min(seg_end);
+                // memo growth: results land in the memo and in the output
+                let end = target.min(seg_end);
                 let (part, rest) = slices.split_at((end - cur) as usize);
                 slices = rest;
-                let s = grow(&mut memo, p..end, want, ctl, part, summarize)?;
+                let s = pipeline::grow(&mut memo, p..end, want, ctl, part, summarize)?;
                 (end, s)
             };
             if let Some(r) = part.as_ref().and_then(|s| s.max_excursion) {
@@ -606,9 +608,10 @@ fn warm_tables() {
     );
 }
 
-/// The end of the memo wave that starts at p: at 5p/4 or 9p/8 (below 4p/3), so that n/2 and
-/// (3n+1)/4 of every n in the wave are below p, already in the memo, and the wave's chunks are
-/// independent.
+/// The end of the wave of `columns()` from 1 past the memo (see
+/// [`RangeEngine::columns_from_one`]) that starts at p: at 5p/4 or 9p/8 (below 4p/3), so that
+/// n/2 and (3n+1)/4 of every n in the wave are below p, already in the columns, and the wave's
+/// chunks are independent.
 fn wave_end(p: u64, limit: u64) -> u64 {
     // small memos grow by a quarter (fewer, cheaper waves), large ones by an eighth (more
     // chunks per wave for the threads); both keep n/2 and (3n+1)/4 below p
@@ -721,61 +724,6 @@ fn merge_opt(a: Option<Summary>, b: Option<Summary>) -> Option<Summary> {
     }
 }
 
-/// Extends the memo by the wave `wave` (= [P, end) with end <= 2P), in parallel chunks; on
-/// any failure the memo stays at P (its length moves only when the whole wave succeeds), so it
-/// never counts unfinished entries.
-fn grow(
-    memo: &mut Memo,
-    wave: Range<u64>,
-    want: Want,
-    ctl: &Control,
-    out: Slices<'_>,
-    summarize: Tally,
-) -> Result<Option<Summary>> {
-    let p = wave.start;
-    let new_len = wave.end as usize;
-    // (the tables are normally reserved at their final length already)
-    memo.ensure_len(new_len);
-    let result = {
-        let (p_, w) = (p as usize, new_len - p as usize);
-        let (tst_r, tst_w) = memo.tst.split_at_mut(p_);
-        let tst_w = &mut tst_w[..w];
-        let (odd_r, odd_w) = match &mut memo.odd {
-            Some(o) => {
-                let (r, rest) = o.split_at_mut(p_);
-                (Some(&*r), Some(&mut rest[..w]))
-            }
-            None => (None, None),
-        };
-        let (max_r, max_w) = match &mut memo.max {
-            Some(m) => {
-                let (r, rest) = m.split_at_mut(p_);
-                (Some(&*r), Some(&mut rest[..w]))
-            }
-            None => (None, None),
-        };
-        let view = MemoView {
-            base: 0,
-            tst: tst_r,
-            odd: odd_r,
-            max: max_r,
-        };
-        let memo_out = MemoSlices {
-            tst: tst_w,
-            odd: odd_w,
-            max: max_w,
-        };
-        par_run(p, out, Some(memo_out), ctl, &|start, sl, mw| {
-            chunk(start, sl, p, &view, mw, summarize, want, ctl)
-        })
-    };
-    // on failure the memo stays at P: the wave's entries are written over by the next one
-    if result.is_ok() {
-        memo.len = new_len;
-    }
-    result
-}
-
 /// What the chunks of a call add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tally {
@@ -800,7 +748,8 @@ struct Control<'a> {
     opts: &'a RunOptions<'a>,
     /// A maximum (as the summaries report it) that some start value of the range below the
     /// running chunks reaches: a chunk's path candidates at or below it cannot be records, so
-    /// the chunk starts its search from it (set between waves; 0 where none is known yet).
+    /// the chunk starts its search from it (raised as the chunks below finish; 0 where none is
+    /// known yet).
     path_floor: AtomicU64,
 }
 
