@@ -91,6 +91,7 @@ impl Memo {
             + self.max.as_ref().map_or(0, |v| v.capacity() * 8)
     }
 
+    #[cfg(test)]
     pub fn view(&self) -> MemoView<'_> {
         let len = self.len;
         MemoView {

@@ -6,9 +6,9 @@
 //! - [`RangeEngine::summary`]: counts, sums, extremes, the histogram and the records.
 //!
 //! How it works: the engine keeps a dense memo of results for every n below a bound, grown up
-//! to a memory cap by chunks that the threads take in order of n (see `pipeline`): a chunk
-//! reads the memo below the watermark P that every finished chunk has reached and writes its
-//! own entries. Each n is followed with trailing-zero stripping and Bařina odd runs until its
+//! to a memory cap on the way through a range. The threads take a range's chunks in order of n
+//! from one queue (see `pipeline`): a chunk reads the memo below the watermark P that the
+//! finished chunks have reached and, where the memo grows, writes its own entries. Each n is followed with trailing-zero stripping and Bařina odd runs until its
 //! value drops below min(n, P), then the memo finishes it. The glide is found
 //! exactly on the way; the maximum is tracked at the end of each odd run.
 
@@ -212,8 +212,9 @@ impl RangeEngine {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
-        // a panic while holding the lock cannot leave the memo invalid (new entries count only
-        // once the whole growth has succeeded), so a poisoned lock is still usable
+        // a panic while holding the lock cannot leave the memo invalid (its bound moves only
+        // after the threads are done, and only over entries they finished), so a poisoned
+        // lock is still usable
         self.memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -435,8 +436,8 @@ impl RangeEngine {
                     odd: None,
                     max: max_todo,
                 };
-                par_run(cur, part, None, &ctl, &|start, sl, mw| {
-                    chunk(start, sl, cur, &view, mw, Tally::Off, want, &ctl)
+                par_run(cur, part, &ctl, &|start, sl| {
+                    chunk(start, sl, cur, &view, None, Tally::Off, want, &ctl)
                 })?;
                 cur = wave;
             }
@@ -475,7 +476,7 @@ impl RangeEngine {
         want: Want,
         exact_max: bool,
         segments: &[(u64, Tally)],
-        mut slices: Slices<'_>,
+        slices: Slices<'_>,
         ctl: &Control,
     ) -> Result<Vec<Option<Summary>>> {
         let mut memo = self.lock();
@@ -527,48 +528,24 @@ impl RangeEngine {
         let p = memo.bound();
         let end = range.start.min(target);
         if p < end {
-            pipeline::grow(
+            pipeline::run(
                 &mut memo,
                 p..end,
+                end,
+                &[(end, Tally::Off)],
                 want,
                 &quiet,
                 Slices::none((end - p) as usize),
-                Tally::Off,
             )?;
         }
-        let mut summary: Option<Summary> = None;
-        let mut parts = Vec::with_capacity(segments.len());
-        let mut cur = range.start;
-        while cur < range.end {
-            let p = memo.bound();
-            let (seg_end, summarize) = segments[parts.len()];
-            let (end, part) = if cur < p || p >= target {
-                // read-only memo
-                let end = if cur < p { p.min(seg_end) } else { seg_end };
-                let (part, rest) = slices.split_at((end - cur) as usize);
-                slices = rest;
-                let view = memo.view();
-                let s = par_run(cur, part, None, ctl, &|start, sl, mw| {
-                    chunk(start, sl, p, &view, mw, summarize, want, ctl)
-                })?;
-                (end, s)
-            } else {
-                // memo growth: results land in the memo and in the output
-                let end = target.min(seg_end);
-                let (part, rest) = slices.split_at((end - cur) as usize);
-                slices = rest;
-                let s = pipeline::grow(&mut memo, p..end, want, ctl, part, summarize)?;
-                (end, s)
-            };
-            if let Some(r) = part.as_ref().and_then(|s| s.max_excursion) {
-                ctl.raise_path_floor(r.value);
-            }
-            summary = merge_opt(summary, part);
-            cur = end;
-            if cur == seg_end {
-                parts.push(summary.take());
-            }
-        }
+        // then the range in one stream of chunks: the memo grows on the way up to the target
+        // (the memo's bound is now at or past the range's start, unless the target stopped it)
+        let grow_end = if memo.bound() >= range.start {
+            range.end.min(target)
+        } else {
+            memo.bound()
+        };
+        let parts = pipeline::run(&mut memo, range, grow_end, segments, want, ctl, slices)?;
         Ok(parts)
     }
 }

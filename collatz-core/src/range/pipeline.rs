@@ -1,14 +1,16 @@
-//! Memo growth as one stream of chunks, without a barrier between waves.
+//! A call's start values as one stream of chunks, with no barrier between memo waves.
 //!
 //! Growing the memo in waves [P, 9P/8), each chunk of a wave reading only below P, makes every
 //! thread wait for a wave's last chunk before the next wave starts: on two threads the waves
 //! of [1, 10^8) kept the threads busy 93-96% of the time, over 57 barriers. Here the threads
-//! take chunks in order of n from one queue. A chunk [s, e) reads the memo below the
-//! watermark W (every n below W is finished) and writes its own entries. It starts once W has
-//! reached min(s, [`memo_needed`](super::memo_needed)(e)), the bound that a wave guaranteed
-//! (n/2 and (3n+1)/4 of its n below it). Chunks are at most s/(8T) long on T threads, so on
-//! two threads W is almost always there already: the threads wait only when one of them is
-//! held up. Results are those of any other chunking; summaries merge in order of n.
+//! take chunks in order of n from one queue, across the whole range: the part the memo already
+//! holds, the memo's growth, and the read-only rest past it. A chunk [s, e) reads the memo
+//! below the watermark W (every n below W is finished) and, where the memo grows, writes its
+//! own entries. It starts once W has reached min(s, [`memo_needed`](super::memo_needed)(e)),
+//! the bound that a wave guaranteed (n/2 and (3n+1)/4 of its n below it), or the memo's end.
+//! Growing chunks are at most s/(8T) long on T threads, so on two threads W is almost always
+//! there already: the threads wait only when one of them is held up. Results are those of any
+//! other chunking; summaries merge in order of n, one per segment of the range.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -18,49 +20,61 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::kernel::{Memo, MemoView};
 use super::leaf::chunk;
-use super::split::{MemoSlices, Slices};
+use super::split::{run_chunk, MemoSlices, Slices};
 use super::{memo_needed, merge_opt, Control, Summary, Tally, Want};
 use crate::error::{Error, Result};
 
-/// Extends the memo over `region` (which starts at its bound), writing `out` and tallying as
-/// `summarize` says, on every thread of the current pool. On any failure the memo stays at
-/// its old bound (its length moves only when the whole region succeeds), so it never counts
-/// unfinished entries; the error is that of the first failed chunk in order of n.
-pub(super) fn grow(
+/// Runs every n of `range` (cut into `segments`, each (end, tally) with increasing ends, the
+/// last at `range.end`), writing `out`, on every thread of the current pool; the memo grows
+/// from its bound to `grow_end` on the way. Either the range starts at or below the memo's
+/// bound, or `grow_end` is that bound (no growth). One summary per segment (`None` without a
+/// tally). On failure the memo keeps the entries of the chunks finished below the first
+/// unfinished one, and the error is that of the first failed chunk in order of n.
+pub(super) fn run(
     memo: &mut Memo,
-    region: Range<u64>,
+    range: Range<u64>,
+    grow_end: u64,
+    segments: &[(u64, Tally)],
     want: Want,
     ctl: &Control,
     out: Slices<'_>,
-    summarize: Tally,
-) -> Result<Option<Summary>> {
-    debug_assert_eq!(region.start, memo.bound());
-    debug_assert_eq!(out.len as u64, region.end.saturating_sub(region.start));
-    if region.start >= region.end {
-        return Ok(None);
+) -> Result<Vec<Option<Summary>>> {
+    let p0 = memo.bound();
+    let grow_end = grow_end.max(p0);
+    debug_assert!(range.start <= p0 || grow_end == p0);
+    debug_assert!(grow_end == p0 || grow_end <= range.end);
+    debug_assert_eq!(out.len as u64, range.end.saturating_sub(range.start));
+    debug_assert!(segments.last().is_none_or(|&(end, _)| end == range.end));
+    if range.start >= range.end {
+        return Ok(Vec::new());
     }
     // (the tables are normally reserved at their final length already)
-    memo.ensure_len(region.end as usize);
+    memo.ensure_len(grow_end as usize);
     let threads = rayon::current_num_threads().max(1);
     let run = Run {
         tables: Tables::new(memo),
-        end: region.end,
+        p0,
+        grow_end,
+        segments,
         threads: threads as u64,
-        max_chunk: ctl.opts.chunk_size.max(1),
+        chunk: run_chunk(out.len, ctl.opts.chunk_size, threads).max(1) as u64,
         want,
-        summarize,
         ctl,
         queue: Mutex::new(Queue {
-            next: region.start,
+            next: range.start,
+            end: range.end,
             index: 0,
+            segment: 0,
             rest: Some(out),
         }),
         front: Mutex::new(Front {
             index: 0,
+            segment: 0,
             finished: BTreeMap::new(),
             merged: None,
+            parts: Vec::with_capacity(segments.len()),
         }),
-        watermark: AtomicU64::new(region.start),
+        watermark: AtomicU64::new(p0),
         failed: AtomicBool::new(false),
         error: Mutex::new(None),
     };
@@ -71,34 +85,46 @@ pub(super) fn grow(
     });
     // no slice of the tables outlives the scope, and `Tables` has no drop glue: the memo's
     // borrow ends here
-    let Run { front, error, .. } = run;
+    let Run {
+        front,
+        watermark,
+        error,
+        ..
+    } = run;
+    // every entry below the watermark is finished, whether or not the call succeeded
+    memo.len = watermark.into_inner() as usize;
     if let Some((_, e)) = error.into_inner().unwrap_or_else(PoisonError::into_inner) {
         return Err(e);
     }
-    memo.len = region.end as usize;
+    debug_assert_eq!(memo.len as u64, grow_end);
     Ok(front
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner)
-        .merged)
+        .parts)
 }
 
-/// The length of the chunk that starts at s: short enough that the chunks the other threads
-/// hold do not keep the watermark below what it needs (see the module's documentation).
-fn chunk_len(s: u64, threads: u64, max_chunk: u64) -> u64 {
+/// The length of a chunk that grows the memo from s: short enough that the chunks the other
+/// threads hold do not keep the watermark below what it needs (see the module's
+/// documentation).
+fn growing_len(s: u64, threads: u64, max_chunk: u64) -> u64 {
     (s / (8 * threads)).clamp(1, max_chunk)
 }
 
 struct Run<'m, 'o, 'c> {
     tables: Tables<'m>,
-    end: u64,
+    /// The memo's bound at the start.
+    p0: u64,
+    /// The memo grows to here (`p0` if it does not grow).
+    grow_end: u64,
+    segments: &'c [(u64, Tally)],
     threads: u64,
-    max_chunk: u64,
+    /// The longest chunk.
+    chunk: u64,
     want: Want,
-    summarize: Tally,
     ctl: &'c Control<'c>,
     /// The chunks not yet taken.
     queue: Mutex<Queue<'o>>,
-    /// The chunks finished, and the summary of those below the watermark.
+    /// The chunks finished, and the summaries of those in order.
     front: Mutex<Front>,
     /// Every n below it has its memo entries (stored with Release after they are written).
     watermark: AtomicU64,
@@ -110,32 +136,49 @@ struct Run<'m, 'o, 'c> {
 
 struct Queue<'o> {
     next: u64,
+    end: u64,
     index: usize,
+    /// The segment of `next`.
+    segment: usize,
     /// The output slices from `next` on.
     rest: Option<Slices<'o>>,
+}
+
+/// A chunk taken from the queue.
+struct Piece<'o> {
+    index: usize,
+    range: Range<u64>,
+    tally: Tally,
+    out: Slices<'o>,
 }
 
 struct Front {
     /// Every chunk below this index is merged.
     index: usize,
-    /// Chunks finished above it: index -> (end, summary).
+    /// The segment that the next chunk in order belongs to.
+    segment: usize,
+    /// Chunks finished above `index`: index -> (end, summary).
     finished: BTreeMap<usize, (u64, Option<Summary>)>,
+    /// The summary of the current segment so far.
     merged: Option<Summary>,
+    /// One summary per segment done.
+    parts: Vec<Option<Summary>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Run<'_, '_, '_> {
+impl<'o> Run<'_, 'o, '_> {
     /// One thread's loop: take the next chunk, run it, publish it, until none is left.
     fn work(&self) {
         while !self.failed.load(Ordering::Relaxed) {
-            let Some((index, s, e, out)) = self.take() else {
+            let Some(piece) = self.take() else {
                 return;
             };
-            match self.run_chunk(s, e, out) {
-                Ok(Some(summary)) => self.finish(index, e, summary),
+            let (index, end) = (piece.index, piece.range.end);
+            match self.run_piece(piece) {
+                Ok(Some(summary)) => self.finish(index, end, summary),
                 Ok(None) => return, // another chunk failed
                 Err(err) => {
                     self.fail(index, err);
@@ -145,24 +188,46 @@ impl Run<'_, '_, '_> {
         }
     }
 
-    fn take(&self) -> Option<(usize, u64, u64, Slices<'_>)> {
+    /// The next chunk: up to the next segment end, the memo's bound or the end of its growth,
+    /// whichever comes first.
+    fn take(&self) -> Option<Piece<'o>> {
         let mut q = lock(&self.queue);
-        if q.next >= self.end {
+        if q.next >= q.end {
             return None;
         }
         let s = q.next;
-        let e = (s + chunk_len(s, self.threads, self.max_chunk)).min(self.end);
-        let (head, tail) = q.rest.take()?.split_at((e - s) as usize);
+        let (seg_end, tally) = self.segments[q.segment];
+        let grows = s >= self.p0 && s < self.grow_end;
+        let len = if grows {
+            growing_len(s, self.threads, self.chunk)
+        } else {
+            self.chunk
+        };
+        let mut e = s.saturating_add(len).min(seg_end);
+        for bound in [self.p0, self.grow_end] {
+            if s < bound {
+                e = e.min(bound);
+            }
+        }
+        let (out, tail) = q.rest.take()?.split_at((e - s) as usize);
         q.rest = Some(tail);
         q.next = e;
+        if e == seg_end {
+            q.segment += 1;
+        }
         q.index += 1;
-        Some((q.index - 1, s, e, head))
+        Some(Piece {
+            index: q.index - 1,
+            range: s..e,
+            tally,
+            out,
+        })
     }
 
-    /// Runs the chunk [s, e) once the watermark allows: `Ok(None)` if another chunk failed
-    /// meanwhile.
-    fn run_chunk(&self, s: u64, e: u64, out: Slices<'_>) -> Result<Option<Option<Summary>>> {
-        let need = s.min(memo_needed(e));
+    /// Runs a chunk once the watermark allows: `Ok(None)` if another chunk failed meanwhile.
+    fn run_piece(&self, piece: Piece<'_>) -> Result<Option<Option<Summary>>> {
+        let Range { start: s, end: e } = piece.range;
+        let need = s.min(memo_needed(e)).min(self.grow_end);
         let mut spins = 0u32;
         let p = loop {
             let w = self.watermark.load(Ordering::Acquire);
@@ -181,26 +246,29 @@ impl Run<'_, '_, '_> {
             }
         };
         self.ctl.check()?;
-        // SAFETY: every chunk below p has finished (p is a watermark, loaded with Acquire
-        // after the chunks below it wrote their entries and it was stored with Release), and
-        // the chunks still running write only at or above p: the view overlaps no slice
-        // being written. [s, e) was taken from the queue by this thread alone, and p <= s.
+        let grows = s >= self.p0 && s < self.grow_end;
+        // SAFETY: every chunk that writes below p has finished (p is the watermark, loaded
+        // with Acquire after those chunks wrote their entries and it was stored with Release),
+        // and the chunks still running write only at or above p. A growing chunk's [s, e) was
+        // taken from the queue by this thread alone, and p <= s for it: the watermark passes s
+        // only once this chunk is done. So the view overlaps no slice being written.
         #[allow(unsafe_code)]
-        let (view, memo_out) = unsafe { (self.tables.view(p), self.tables.write(s..e)) };
+        let (view, memo_out) =
+            unsafe { (self.tables.view(p), grows.then(|| self.tables.write(s..e))) };
         let summary = chunk(
             s,
-            out,
+            piece.out,
             p,
             &view,
-            Some(memo_out),
-            self.summarize,
+            memo_out,
+            piece.tally,
             self.want,
             self.ctl,
         )?;
         Ok(Some(summary))
     }
 
-    /// Publishes the finished chunk: merges every chunk now contiguous with the ones below it
+    /// Publishes the finished chunk: merges every chunk now contiguous with the ones before it
     /// and raises the watermark (and the path floor) past them.
     fn finish(&self, index: usize, e: u64, summary: Option<Summary>) {
         let mut front = lock(&self.front);
@@ -211,16 +279,28 @@ impl Run<'_, '_, '_> {
             let Some((e, s)) = front.finished.remove(&next) else {
                 break;
             };
+            // a maximum reached by an n before every chunk not yet merged bounds their records
+            if let Some(r) = s.as_ref().and_then(|s| s.max_excursion) {
+                self.ctl.raise_path_floor(r.value);
+            }
             front.merged = merge_opt(front.merged.take(), s);
             front.index += 1;
+            if self
+                .segments
+                .get(front.segment)
+                .is_some_and(|&(end, _)| end == e)
+            {
+                let part = front.merged.take();
+                front.parts.push(part);
+                front.segment += 1;
+            }
             reached = Some(e);
         }
         if let Some(e) = reached {
-            // a maximum reached below the watermark bounds the records of every later chunk
-            if let Some(r) = front.merged.as_ref().and_then(|m| m.max_excursion) {
-                self.ctl.raise_path_floor(r.value);
+            let w = e.clamp(self.p0, self.grow_end);
+            if w > self.watermark.load(Ordering::Relaxed) {
+                self.watermark.store(w, Ordering::Release);
             }
-            self.watermark.store(e, Ordering::Release);
         }
     }
 
@@ -233,7 +313,7 @@ impl Run<'_, '_, '_> {
     }
 }
 
-/// The memo's tables, shared by the threads of one [`grow`]: each chunk writes its own
+/// The memo's tables, shared by the threads of one [`run`]: each chunk writes its own
 /// entries and reads the finished ones below the watermark, through raw pointers (a `&mut`
 /// of the whole memo cannot be split by a bound that moves while the chunks run).
 struct Tables<'m> {
@@ -320,16 +400,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunks_stay_short_enough_for_the_watermark() {
+    fn growing_chunks_stay_short_enough_for_the_watermark() {
         // on T threads, T - 1 chunks in flight below s still leave W >= memo_needed(e)
         for threads in [1u64, 2, 4, 8] {
             for s in [1u64 << 16, 1 << 20, 123_456_789, 1 << 40] {
-                let len = chunk_len(s, threads, u64::MAX);
+                let len = growing_len(s, threads, u64::MAX);
                 let w = s - (threads - 1) * len;
                 assert!(memo_needed(s + len) <= w, "s={s} threads={threads}");
-                assert_eq!(chunk_len(s, threads, 1000), len.min(1000));
+                assert_eq!(growing_len(s, threads, 1000), len.min(1000));
             }
         }
-        assert_eq!(chunk_len(3, 2, 1 << 18), 1);
+        assert_eq!(growing_len(3, 2, 1 << 18), 1);
     }
 }

@@ -1,5 +1,6 @@
-//! Output slices and their parallel division: the chunks of a run are disjoint `&mut`
-//! sub-slices of the columns and of the memo wave, processed with rayon `join`.
+//! Output slices and their division into chunks: disjoint `&mut` sub-slices of the columns
+//! and of the memo, taken in order by the threads of [`super::pipeline`], or split with rayon
+//! `join` by [`par_run`] (the waves of `columns()` from 1 past the memo).
 
 use std::ops::Range;
 
@@ -169,52 +170,54 @@ pub(super) fn split_point(len: usize, chunk: usize) -> Option<usize> {
 /// this, the class walks of the hot paths cost more than they save.
 const MIN_PARALLEL_CHUNK: usize = 1 << 13;
 
-/// Divide and conquer over chunks with rayon::join, splitting the output slices and (in a
-/// memo wave) the memo slices alike; summaries merge in order. A short run (a memo wave of a
-/// few hundred thousand n) is cut finer than `chunk_size`, into equal pieces, one to four per
-/// thread (a multiple of the thread count, so that the threads finish together; each piece at
-/// least `MIN_PARALLEL_CHUNK` where the run allows; not on one thread).
+/// Divide and conquer over chunks with rayon::join, splitting the output slices alike;
+/// summaries merge in order. A short run (a wave of a few hundred thousand n) is cut finer
+/// than `chunk_size`, into equal pieces, one to four per thread (a multiple of the thread
+/// count, so that the threads finish together; each piece at least `MIN_PARALLEL_CHUNK` where
+/// the run allows; not on one thread).
 pub(super) fn par_run<F>(
     start: u64,
     out: Slices<'_>,
-    memo: Option<MemoSlices<'_>>,
     ctl: &Control,
     f: &F,
 ) -> Result<Option<Summary>>
 where
-    F: Fn(u64, Slices<'_>, Option<MemoSlices<'_>>) -> Result<Option<Summary>> + Sync,
+    F: Fn(u64, Slices<'_>) -> Result<Option<Summary>> + Sync,
 {
-    let chunk = ctl.opts.chunk_size.min(usize::MAX as u64) as usize;
-    let threads = rayon::current_num_threads();
-    let chunk = if threads > 1 {
-        let per_thread = (out.len / (MIN_PARALLEL_CHUNK * threads)).clamp(1, 4);
-        chunk.min(out.len.div_ceil(threads * per_thread).max(1))
+    let chunk = run_chunk(out.len, ctl.opts.chunk_size, rayon::current_num_threads());
+    par_chunks(start, out, chunk, ctl, f)
+}
+
+/// The chunk length for a run of `len` start values on `threads` threads: `chunk_size`, or
+/// less for a short run (see [`par_run`]).
+pub(super) fn run_chunk(len: usize, chunk_size: u64, threads: usize) -> usize {
+    let chunk = chunk_size.min(usize::MAX as u64) as usize;
+    if threads > 1 {
+        let per_thread = (len / (MIN_PARALLEL_CHUNK * threads)).clamp(1, 4);
+        chunk.min(len.div_ceil(threads * per_thread).max(1))
     } else {
         chunk
-    };
-    par_chunks(start, out, memo, chunk, ctl, f)
+    }
 }
 
 fn par_chunks<F>(
     start: u64,
     out: Slices<'_>,
-    memo: Option<MemoSlices<'_>>,
     chunk: usize,
     ctl: &Control,
     f: &F,
 ) -> Result<Option<Summary>>
 where
-    F: Fn(u64, Slices<'_>, Option<MemoSlices<'_>>) -> Result<Option<Summary>> + Sync,
+    F: Fn(u64, Slices<'_>) -> Result<Option<Summary>> + Sync,
 {
     ctl.check()?;
     match split_point(out.len, chunk) {
-        None => f(start, out, memo),
+        None => f(start, out),
         Some(mid) => {
             let (a, b) = out.split_at(mid);
-            let (ma, mb) = split_memo(memo, mid);
             let (ra, rb) = rayon::join(
-                || par_chunks(start, a, ma, chunk, ctl, f),
-                || par_chunks(start + mid as u64, b, mb, chunk, ctl, f),
+                || par_chunks(start, a, chunk, ctl, f),
+                || par_chunks(start + mid as u64, b, chunk, ctl, f),
             );
             Ok(merge_opt(ra?, rb?))
         }
