@@ -209,7 +209,7 @@ export interface Summary {
   oddSteps?: StatSummary
   /** The highest maximum excursion and the first n that reaches it. */
   maxExcursion?: RangeRecord
-  /** histogram[t] = how many n of the range take t steps. */
+  /** `histogram[t]` = how many n of the range take t steps. */
   histogram: Array<number>
   delayRecords: Array<RangeRecord>
   pathRecords: Array<RangeRecord>

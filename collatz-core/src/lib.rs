@@ -6,8 +6,8 @@
 //!   or a parsed string ([`parse_value`]: `"27"`, `"2^500+1"`, `"3^300"`). Work runs in `u64`
 //!   while values fit and moves to `u128` and then to arbitrary precision the moment 3n+1
 //!   would overflow: results are exact for every input, never silently wrapped.
-//! - [`trajectory`] / [`shortcut_trajectory`]: lazy iterators over an orbit.
-//! - [`stats`]: every per-number statistic in one pass ([`Stats`]); [`total_stopping_time`],
+//! - [`trajectory()`] / [`shortcut_trajectory`]: lazy iterators over an orbit.
+//! - [`stats()`]: every per-number statistic in one pass ([`Stats`]); [`total_stopping_time`],
 //!   [`stopping_time`], [`max_excursion`] for the hot single-purpose cases.
 //! - [`Map`]: generalised maps a*n + b with cycle detection in O(1) memory.
 //! - [`predecessors`] and [`tree_levels`]: the inverse map and the predecessor tree.

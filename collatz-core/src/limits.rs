@@ -2,7 +2,7 @@
 
 /// Bounds on a single computation: the number of map steps and the bit length of the values met.
 ///
-/// The plain functions ([`crate::total_stopping_time`], [`crate::stats`], ...) run the standard
+/// The plain functions ([`crate::total_stopping_time`], [`crate::stats()`], ...) run the standard
 /// 3x+1 map, which reaches 1 from every start value ever tried, so they have no limit; their
 /// `*_with_limits` twins stop with [`crate::Error::LimitExceeded`] once a limit is passed.
 /// Generalised maps can diverge, so [`crate::Map::run`] always takes limits.

@@ -143,7 +143,7 @@ pub mod testing {
     use super::*;
     pub use crate::walk::Width;
 
-    /// [`stats`](crate::stats) starting in `width`.
+    /// [`stats`](crate::stats()) starting in `width`.
     pub fn stats_in_width(n: impl Into<Value>, width: Width) -> Result<Stats> {
         super::stats_in(n, &Limits::UNLIMITED, width)
     }

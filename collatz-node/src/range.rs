@@ -212,7 +212,7 @@ pub struct Summary {
     pub odd_steps: Option<StatSummary>,
     /// The highest maximum excursion and the first n that reaches it.
     pub max_excursion: Option<Record>,
-    /// histogram[t] = how many n of the range take t steps.
+    /// `histogram[t]` = how many n of the range take t steps.
     pub histogram: Vec<f64>,
     pub delay_records: Vec<Record>,
     pub path_records: Vec<Record>,

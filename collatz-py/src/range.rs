@@ -157,7 +157,7 @@ fn records<'py>(py: Python<'py>, rs: &[Record]) -> PyResult<Bound<'py, PyList>> 
 }
 
 /// The summary of a range (frozen): count, per-statistic StatSummary, the histogram of total
-/// stopping times (a numpy array: histogram[t] = how many n have t steps), and the delay, path
+/// stopping times (a numpy array: `histogram[t]` = how many n have t steps), and the delay, path
 /// and glide records as lists of (n, value) in increasing n.
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct Summary {

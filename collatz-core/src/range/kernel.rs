@@ -233,7 +233,7 @@ pub(crate) fn follow(n: u64, p: u64, memo: &MemoView) -> Option<Out> {
     follow_pending(n, p).map(|pending| pending.finish(memo))
 }
 
-/// [`follow`] without the final memo lookup.
+/// `follow` (the tests' reference walk) without the final memo lookup.
 #[inline(always)]
 pub(crate) fn follow_pending(n: u64, p: u64) -> Option<Pending> {
     follow_from(n, p, n, 0, 0, n)
