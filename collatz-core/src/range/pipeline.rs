@@ -172,6 +172,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl<'o> Run<'_, 'o, '_> {
     /// One thread's loop: take the next chunk, run it, publish it, until none is left.
     fn work(&self) {
+        // a panic in a chunk (a bug) must not leave the other threads waiting for a
+        // watermark that will never come: the scope then ends and passes the panic on
+        let _stop_others = FailOnUnwind(&self.failed);
         while !self.failed.load(Ordering::Relaxed) {
             let Some(piece) = self.take() else {
                 return;
@@ -313,6 +316,17 @@ impl<'o> Run<'_, 'o, '_> {
     }
 }
 
+/// Sets the flag when dropped during a panic.
+struct FailOnUnwind<'a>(&'a AtomicBool);
+
+impl Drop for FailOnUnwind<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 /// The memo's tables, shared by the threads of one [`run`]: each chunk writes its own
 /// entries and reads the finished ones below the watermark, through raw pointers (a `&mut`
 /// of the whole memo cannot be split by a bound that moves while the chunks run).
@@ -411,5 +425,31 @@ mod tests {
             }
         }
         assert_eq!(growing_len(3, 2, 1 << 18), 1);
+    }
+
+    #[test]
+    fn a_panicking_thread_stops_the_others() {
+        let failed = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| {
+                // what a thread waiting for the watermark does: give up once `failed` is set
+                let since = std::time::Instant::now();
+                while !failed.load(Ordering::Relaxed) {
+                    assert!(since.elapsed().as_secs() < 10, "still waiting");
+                    std::thread::yield_now();
+                }
+            });
+            let panicked = s.spawn(|| {
+                let _guard = FailOnUnwind(&failed);
+                panic!("a bug in a chunk");
+            });
+            assert!(panicked.join().is_err());
+            waiter.join().unwrap();
+        });
+        assert!(failed.load(Ordering::Relaxed));
+        // and a thread that ends normally leaves it alone
+        let quiet = AtomicBool::new(false);
+        drop(FailOnUnwind(&quiet));
+        assert!(!quiet.load(Ordering::Relaxed));
     }
 }
