@@ -6,11 +6,11 @@
 //! take chunks in order of n from one queue, across the whole range: the part the memo already
 //! holds, the memo's growth, and the read-only rest past it. A chunk [s, e) reads the memo
 //! below the watermark W (every n below W is finished) and, where the memo grows, writes its
-//! own entries. It starts once W has reached min(s, [`memo_needed`]\(e)),
-//! the bound that a wave guaranteed (n/2 and (3n+1)/4 of its n below it), or the memo's end.
-//! Growing chunks are at most s/(8T) long on T threads, so on two threads W is almost always
-//! there already: the threads wait only when one of them is held up. Results are those of any
-//! other chunking; summaries merge in order of n, one per segment of the range.
+//! own entries. It starts once W has reached min(s, [`memo_needed`]\(e)), the bound that a
+//! wave guaranteed (n/2 and (3n+1)/4 of its n below it), or the memo's end. Growing chunks are
+//! at most s/(8T) long on T threads, so on two threads W is almost always there already: the
+//! threads wait only when one of them is held up. Results are those of any other chunking;
+//! summaries merge in order of n, one per segment of the range.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
