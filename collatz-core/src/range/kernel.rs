@@ -200,8 +200,9 @@ pub(crate) struct Out {
 }
 
 /// A result still waiting for its memo entry: the final result is this plus the memo's entries
-/// at `idx` (a finished result uses idx = 1, whose entries are 0 steps and maximum 1). Splitting the memo
-/// lookup off lets a block of start values issue their (cache-missing) lookups together.
+/// at `idx` (a finished result uses idx = 1, whose entries are 0 steps and maximum 1).
+/// Splitting the memo lookup off lets a block of start values issue their (cache-missing)
+/// lookups together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Pending {
     pub part: Out,

@@ -8,9 +8,10 @@
 //! How it works: the engine keeps a dense memo of results for every n below a bound, grown up
 //! to a memory cap on the way through a range. The threads take a range's chunks in order of n
 //! from one queue (see `pipeline`): a chunk reads the memo below the watermark P that the
-//! finished chunks have reached and, where the memo grows, writes its own entries. Each n is followed with trailing-zero stripping and Bařina odd runs until its
-//! value drops below min(n, P), then the memo finishes it. The glide is found
-//! exactly on the way; the maximum is tracked at the end of each odd run.
+//! finished chunks have reached and, where the memo grows, writes its own entries. Each n is
+//! followed with trailing-zero stripping and Bařina odd runs until its value drops below
+//! min(n, P), then the memo finishes it. The glide is found exactly on the way; the maximum is
+//! tracked at the end of each odd run.
 
 mod classes;
 mod kernel;
