@@ -546,8 +546,7 @@ impl RangeEngine {
         } else {
             memo.bound()
         };
-        let parts = pipeline::run(&mut memo, range, grow_end, segments, want, ctl, slices)?;
-        Ok(parts)
+        pipeline::run(&mut memo, range, grow_end, segments, want, ctl, slices)
     }
 }
 

@@ -148,6 +148,8 @@ struct Queue<'o> {
 struct Piece<'o> {
     index: usize,
     range: Range<u64>,
+    /// Whether it writes memo entries (it lies in the memo's growth).
+    grows: bool,
     tally: Tally,
     out: Slices<'o>,
 }
@@ -222,6 +224,7 @@ impl<'o> Run<'_, 'o, '_> {
         Some(Piece {
             index: q.index - 1,
             range: s..e,
+            grows,
             tally,
             out,
         })
@@ -249,15 +252,18 @@ impl<'o> Run<'_, 'o, '_> {
             }
         };
         self.ctl.check()?;
-        let grows = s >= self.p0 && s < self.grow_end;
         // SAFETY: every chunk that writes below p has finished (p is the watermark, loaded
         // with Acquire after those chunks wrote their entries and it was stored with Release),
         // and the chunks still running write only at or above p. A growing chunk's [s, e) was
         // taken from the queue by this thread alone, and p <= s for it: the watermark passes s
         // only once this chunk is done. So the view overlaps no slice being written.
         #[allow(unsafe_code)]
-        let (view, memo_out) =
-            unsafe { (self.tables.view(p), grows.then(|| self.tables.write(s..e))) };
+        let (view, memo_out) = unsafe {
+            (
+                self.tables.view(p),
+                piece.grows.then(|| self.tables.write(s..e)),
+            )
+        };
         let summary = chunk(
             s,
             piece.out,
