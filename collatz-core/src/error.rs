@@ -29,18 +29,42 @@ pub enum Error {
         b: i64,
     },
 
-    /// A caller-set limit (steps, bit length, level size) was reached before the computation
-    /// finished.
-    #[error("{what} limit of {limit} exceeded after {steps} steps (value had {bits} bits)")]
+    /// A caller-set limit was reached before the computation finished: raise `limit`
+    /// (see [`Limit`] for where each is set) or give a smaller input.
+    #[error("{limit} limit of {max} exceeded after {steps} steps (value had {bits} bits); {hint}", hint = limit.hint())]
     LimitExceeded {
-        /// Which limit: "step", "bit length", "level size", "input size".
-        what: &'static str,
-        /// The limit that was set.
-        limit: u64,
-        /// How many steps had been taken when the limit was hit.
+        /// Which limit.
+        limit: Limit,
+        /// The value it was set to.
+        max: u64,
+        /// How many steps had been taken when the limit was hit (0 for input sizes).
         steps: u64,
-        /// Bit length of the value reached when the limit was hit.
+        /// Bit length of the value reached when the limit was hit (of the input, for input
+        /// sizes).
         bits: u64,
+    },
+
+    /// An allocation larger than this machine can give (columns, the memo): ask for less, or
+    /// use a streaming form ([`crate::range::RangeEngine::chunks`], a summary).
+    #[error("{what} needs {bytes} bytes, more memory than this machine can give")]
+    OutOfMemory {
+        /// What the memory was for.
+        what: &'static str,
+        /// The bytes asked for.
+        bytes: u64,
+    },
+
+    /// A result that does not fit its output type (a step count past a `u16` column, a
+    /// maximum past `u64` or `u128`): ask for another statistic or use the per-number
+    /// functions, which are exact at any size.
+    #[error("{what} of a start value from {n} on does not fit in {ty}")]
+    Overflow {
+        /// The statistic.
+        what: &'static str,
+        /// The output type it did not fit.
+        ty: &'static str,
+        /// The start value (or the first start value of the chunk) it belongs to.
+        n: u64,
     },
 
     /// A long computation was stopped through its [`crate::range::CancelToken`].
@@ -59,6 +83,48 @@ pub enum Error {
         /// What was wrong with it.
         reason: String,
     },
+}
+
+/// The caller-set limits that [`Error::LimitExceeded`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`crate::Limits::max_steps`]: map steps of one run.
+    Steps,
+    /// [`crate::Limits::max_bits`]: bit length of the values one run meets.
+    Bits,
+    /// [`crate::TreeLevels::with_max_level_size`]: values in one level of the tree.
+    LevelSize,
+    /// Bit length of an input value ([`crate::parse_value_with_limit`],
+    /// [`crate::DEFAULT_MAX_INPUT_BITS`]).
+    InputBits,
+}
+
+impl Limit {
+    /// The limit's name, as error messages and the bindings give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Limit::Steps => "step",
+            Limit::Bits => "bit length",
+            Limit::LevelSize => "level size",
+            Limit::InputBits => "input size",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Limit::Steps => "raise Limits::max_steps",
+            Limit::Bits => "raise Limits::max_bits",
+            Limit::LevelSize => "raise the tree's max_level_size",
+            Limit::InputBits => "raise the input bit limit (max_input_bits)",
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Error {

@@ -42,7 +42,7 @@ mod tree;
 mod value;
 mod walk;
 
-pub use error::{Error, Result};
+pub use error::{Error, Limit, Result};
 pub use limits::Limits;
 pub use map::{Map, MapRun, Outcome};
 pub use parity::ParityVector;

@@ -16,7 +16,7 @@
 use num_bigint::{BigInt, BigUint};
 use num_traits::{One, ToPrimitive, Zero};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Limit, Result};
 use crate::value::Value;
 
 /// Default cap on the bit length of a parsed number (2^20 bits, about 315,000 decimal digits).
@@ -111,8 +111,8 @@ impl Parser<'_> {
     fn check_bits(&self, bits: u64) -> Result<()> {
         if bits > self.max_bits {
             Err(Error::LimitExceeded {
-                what: "input size",
-                limit: self.max_bits,
+                limit: Limit::InputBits,
+                max: self.max_bits,
                 steps: 0,
                 bits,
             })

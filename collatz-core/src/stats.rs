@@ -265,6 +265,7 @@ impl Kernel for StatsKernel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Limit;
 
     #[test]
     fn small_values_by_hand() {
@@ -306,8 +307,8 @@ mod tests {
             max_bits: u64::MAX,
         };
         match total_stopping_time_with_limits(27u64, &lim) {
-            Err(Error::LimitExceeded { what, steps, .. }) => {
-                assert_eq!((what, steps), ("step", 100))
+            Err(Error::LimitExceeded { limit, steps, .. }) => {
+                assert_eq!((limit, steps), (Limit::Steps, 100))
             }
             other => panic!("{other:?}"),
         }
@@ -329,7 +330,7 @@ mod tests {
         assert!(matches!(
             stats_with_limits(27u64, &bits),
             Err(Error::LimitExceeded {
-                what: "bit length",
+                limit: Limit::Bits,
                 ..
             })
         ));

@@ -4,7 +4,7 @@ use std::iter::FusedIterator;
 
 use num_bigint::BigUint;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Limit, Result};
 use crate::value::{Repr, Value};
 
 /// The predecessors of `m` under C, apart from 1's own cycle: always `2m`, and the odd
@@ -113,8 +113,8 @@ impl Iterator for TreeLevels {
                 if size > self.max_level_size {
                     self.done = true;
                     return Some(Err(Error::LimitExceeded {
-                        what: "level size",
-                        limit: self.max_level_size as u64,
+                        limit: Limit::LevelSize,
+                        max: self.max_level_size as u64,
                         steps: self.depth as u64 + 1,
                         bits: self.depth as u64 + 1,
                     }));
@@ -175,7 +175,7 @@ mod tests {
         assert!(matches!(
             results.last(),
             Some(Err(Error::LimitExceeded {
-                what: "level size",
+                limit: Limit::LevelSize,
                 ..
             }))
         ));

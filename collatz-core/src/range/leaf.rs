@@ -68,11 +68,10 @@ pub(super) fn compute(n: u64, p: u64) -> Result<Pending> {
 #[cold]
 pub(super) fn slow(n: u64) -> Result<Out> {
     let s = crate::stats(n)?;
-    let too_big = || Error::LimitExceeded {
-        what: "u128 maximum",
-        limit: 128,
-        steps: s.total_stopping_time,
-        bits: s.max.bits(),
+    let too_big = || Error::Overflow {
+        what: "maximum excursion",
+        ty: "u128",
+        n,
     };
     Ok(Out {
         tst: u32::try_from(s.total_stopping_time).map_err(|_| too_big())?,
@@ -84,21 +83,15 @@ pub(super) fn slow(n: u64) -> Result<Out> {
 
 /// The maximum excursion `r.max` as u64 (for a u64 column or memo table), or a typed error.
 #[inline(always)]
-fn max_to_u64(r: &Out, what: &'static str) -> Result<u64> {
-    u64::try_from(r.max).map_err(|_| Error::LimitExceeded {
-        what,
-        limit: 64,
-        steps: r.tst as u64,
-        bits: 128 - r.max.leading_zeros() as u64,
-    })
+fn max_to_u64(r: &Out, what: &'static str, n: u64) -> Result<u64> {
+    u64::try_from(r.max).map_err(|_| Error::Overflow { what, ty: "u64", n })
 }
 
 pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
-    u16::try_from(v).map_err(|_| Error::LimitExceeded {
-        what: "u16 step count",
-        limit: u16::MAX as u64,
-        steps: v as u64,
-        bits: 64 - n.leading_zeros() as u64,
+    u16::try_from(v).map_err(|_| Error::Overflow {
+        what: "step count",
+        ty: "u16",
+        n,
     })
 }
 
@@ -399,11 +392,10 @@ fn fill<const RECORDS: bool>(
         t[(n - start) as usize] = v as u16;
     }
     if overflow > u16::MAX as u32 {
-        return Err(Error::LimitExceeded {
-            what: "u16 step count",
-            limit: u16::MAX as u64,
-            steps: overflow as u64,
-            bits: 64 - start.leading_zeros() as u64,
+        return Err(Error::Overflow {
+            what: "step count",
+            ty: "u16",
+            n: start,
         });
     }
     Ok(overflow)
@@ -1007,7 +999,7 @@ fn fill_with_max(
             top |= r.tst;
             let at = (n - start) as usize;
             t[at] = r.tst as u16;
-            m[at] = max_to_u64(&r, "u64 maximum")?;
+            m[at] = max_to_u64(&r, "maximum excursion", n)?;
         }
         ctl.check()?;
     }
@@ -1217,7 +1209,7 @@ fn leaf(
                 }
                 if let Some(mx) = &mut m.max {
                     // memo bounds stay far below 12,327,829,503, whose maxima fit u64
-                    mx[i] = max_to_u64(r, "u64 maximum in memo")?;
+                    mx[i] = max_to_u64(r, "maximum excursion (memo)", n)?;
                 }
             }
             if let Some(t) = &mut out.tst {

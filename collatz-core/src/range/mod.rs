@@ -504,11 +504,9 @@ impl RangeEngine {
             .min(cap)
             .min(len.saturating_mul(2).max(MIN_MEMO_TARGET));
         if !memo.reserve_to(target) {
-            return Err(Error::LimitExceeded {
-                what: "memory for the memo",
-                limit: target,
-                steps: 0,
-                bits: 0,
+            return Err(Error::OutOfMemory {
+                what: "the memo",
+                bytes: target.saturating_mul(per_entry as u64),
             });
         }
         // a fresh memo of step counts alone starts from the process's copy of its first
@@ -606,11 +604,9 @@ fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>
     let mut probe: Vec<T> = Vec::new();
     probe
         .try_reserve_exact(len)
-        .map_err(|_| Error::LimitExceeded {
-            what: "memory for columns",
-            limit: len as u64,
-            steps: 0,
-            bits: 0,
+        .map_err(|_| Error::OutOfMemory {
+            what: "a column",
+            bytes: (len as u64).saturating_mul(std::mem::size_of::<T>() as u64),
         })?;
     drop(probe);
     // ... then take it zeroed: `vec![0; len]` asks the allocator for zeroed memory, which for
