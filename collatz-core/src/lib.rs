@@ -47,8 +47,8 @@ pub use limits::Limits;
 pub use map::{Map, MapRun, Outcome};
 pub use parity::ParityVector;
 pub use parse::{
-    parse_integer, parse_integer_with_limit, parse_value, parse_value_with_limit,
-    DEFAULT_MAX_INPUT_BITS,
+    check_input_bits, max_input_bits, parse_integer, parse_integer_with_limit, parse_value,
+    parse_value_with_limit, set_max_input_bits, DEFAULT_MAX_INPUT_BITS,
 };
 pub use stats::{
     max_excursion, stats, stats_with_limits, stopping_time, testing, total_stopping_time,

@@ -13,17 +13,60 @@
 //! Every intermediate result is bounded by a bit-length limit, so no input can make the parser
 //! allocate without bound or run for long.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use num_bigint::{BigInt, BigUint};
 use num_traits::{One, ToPrimitive, Zero};
 
 use crate::error::{Error, Limit, Result};
 use crate::value::Value;
 
-/// Default cap on the bit length of a parsed number (2^20 bits, about 315,000 decimal digits).
-pub const DEFAULT_MAX_INPUT_BITS: u64 = 1 << 20;
+/// Default cap on the bit length of an input value, parsed or converted from a binding's
+/// integer (2^19 bits, about 158,000 decimal digits): the trajectory of a random number of that
+/// size takes minutes. Raise it with [`set_max_input_bits`].
+pub const DEFAULT_MAX_INPUT_BITS: u64 = 1 << 19;
+
+static MAX_INPUT_BITS: AtomicU64 = AtomicU64::new(DEFAULT_MAX_INPUT_BITS);
+
+/// The process-wide cap on the bit length of input values: what [`parse_value`],
+/// [`parse_integer`] and [`check_input_bits`] accept. [`DEFAULT_MAX_INPUT_BITS`] unless set.
+pub fn max_input_bits() -> u64 {
+    MAX_INPUT_BITS.load(Ordering::Relaxed)
+}
+
+/// Sets the process-wide cap of [`max_input_bits`] (for every thread; the bindings'
+/// `set_max_input_bits` / `setMaxInputBits` call this).
+///
+/// ```
+/// use collatz_core::{check_input_bits, max_input_bits, set_max_input_bits, Error, Limit, Value};
+/// let big = Value::from(num_bigint::BigUint::from(1u8) << 600_000u32);
+/// let before = max_input_bits();
+/// assert!(matches!(check_input_bits(&big), Err(Error::LimitExceeded { limit: Limit::InputBits, .. })));
+/// set_max_input_bits(1 << 20);
+/// assert!(check_input_bits(&big).is_ok());
+/// set_max_input_bits(before);
+/// ```
+pub fn set_max_input_bits(bits: u64) {
+    MAX_INPUT_BITS.store(bits, Ordering::Relaxed);
+}
+
+/// Checks an input value (one that did not come through the parser, such as a binding's
+/// integer) against [`max_input_bits`].
+pub fn check_input_bits(v: &Value) -> Result<()> {
+    let max = max_input_bits();
+    if v.bits() > max {
+        return Err(Error::LimitExceeded {
+            limit: Limit::InputBits,
+            max,
+            steps: 0,
+            bits: v.bits(),
+        });
+    }
+    Ok(())
+}
 
 /// Parses a non-negative integer: decimal digits, or an expression such as `2^200+1`, `3^300`,
-/// `1e9`, `27*2^64-5` or `0xff`. Results above [`DEFAULT_MAX_INPUT_BITS`] bits are rejected.
+/// `1e9`, `27*2^64-5` or `0xff`. Results above [`max_input_bits`] bits are rejected.
 ///
 /// ```
 /// use collatz_core::parse_value;
@@ -35,7 +78,7 @@ pub const DEFAULT_MAX_INPUT_BITS: u64 = 1 << 20;
 /// # Ok::<(), collatz_core::Error>(())
 /// ```
 pub fn parse_value(s: &str) -> Result<Value> {
-    parse_value_with_limit(s, DEFAULT_MAX_INPUT_BITS)
+    parse_value_with_limit(s, max_input_bits())
 }
 
 /// [`parse_value`] with a caller-set cap on the bit length of the result and of every
@@ -53,7 +96,7 @@ pub fn parse_value_with_limit(s: &str, max_bits: u64) -> Result<Value> {
 /// # Ok::<(), collatz_core::Error>(())
 /// ```
 pub fn parse_integer(s: &str) -> Result<BigInt> {
-    parse_integer_with_limit(s, DEFAULT_MAX_INPUT_BITS)
+    parse_integer_with_limit(s, max_input_bits())
 }
 
 /// [`parse_integer`] with a caller-set cap on the bit length.
