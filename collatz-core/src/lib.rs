@@ -31,11 +31,13 @@
 
 pub mod cache;
 mod error;
+mod fields;
 mod limits;
 mod map;
 mod parity;
 mod parse;
 pub mod range;
+pub mod shape;
 mod stats;
 mod trajectory;
 mod tree;
@@ -43,6 +45,7 @@ mod value;
 mod walk;
 
 pub use error::{Error, Limit, Result};
+pub use fields::{Field, FieldCase};
 pub use limits::Limits;
 pub use map::{Map, MapRun, Outcome};
 pub use parity::ParityVector;

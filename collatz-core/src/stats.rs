@@ -33,6 +33,7 @@ use crate::walk::{drive, drive_in, limit_error, Kernel, TotalSteps, Walk, Width,
 /// # Ok::<(), collatz_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "crate::shape::StatsShape", from = "crate::shape::StatsShape")]
 pub struct Stats {
     /// The start value.
     pub n: Value,

@@ -8,6 +8,7 @@ use super::Want;
 
 /// A record: a start value whose statistic beats every smaller start value of the range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "crate::shape::RecordShape", from = "crate::shape::RecordShape")]
 pub struct Record {
     /// The start value.
     pub n: u64,
@@ -17,6 +18,10 @@ pub struct Record {
 
 /// Sum and maximum of one step-count statistic over a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    into = "crate::shape::StatSummaryShape",
+    from = "crate::shape::StatSummaryShape"
+)]
 pub struct StatSummary {
     /// Sum over the range.
     pub sum: u64,
@@ -55,6 +60,10 @@ impl StatSummary {
 /// A006878 (steps), `path_records` A006884 with A006885 (maxima), and `glide_records` A060412
 /// with A217934 (glides, in C-steps). For a > 1 they are the records of the range alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    into = "crate::shape::SummaryShape",
+    try_from = "crate::shape::SummaryShape"
+)]
 pub struct Summary {
     /// First start value.
     pub start: u64,

@@ -27,6 +27,10 @@ pub const SIEVE_BITS: u32 = 24;
 
 /// What [`verify`](super::RangeEngine::verify) established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    into = "crate::shape::VerificationShape",
+    from = "crate::shape::VerificationShape"
+)]
 pub struct Verification {
     /// First start value.
     pub start: u64,
