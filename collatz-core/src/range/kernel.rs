@@ -2,107 +2,6 @@
 
 use crate::walk::POW3;
 
-/// Dense tables of results for every 1 <= n < `bound()`, grown in waves by the engine. The
-/// tables are allocated zeroed at their reserved size (fresh pages, which the kernel zeroes as
-/// they are first touched) and `len` says how much of them holds results, so that growing a
-/// wave neither moves nor clears anything.
-#[derive(Debug, Default)]
-pub(crate) struct Memo {
-    /// Total stopping times; index 0 is unused.
-    pub tst: Vec<u16>,
-    /// Odd steps, when the memo was built with them.
-    pub odd: Option<Vec<u16>>,
-    /// Maximum excursions, when the memo was built with them.
-    pub max: Option<Vec<u64>>,
-    /// Entries below this hold results; the tables may be longer.
-    pub len: usize,
-}
-
-impl Memo {
-    pub fn new(odd: bool, max: bool) -> Self {
-        Memo {
-            tst: vec![0, 0],
-            odd: odd.then(|| vec![0, 0]),
-            max: max.then(|| vec![0, 1]),
-            len: 2,
-        }
-    }
-
-    /// Makes the tables at least `target` entries long (so that growing in waves never moves
-    /// them), with huge pages where the platform offers them. False if the memory cannot be
-    /// had.
-    pub fn reserve_to(&mut self, target: u64) -> bool {
-        fn one<T: Copy + Default>(v: &mut Vec<T>, target: usize, len: usize) -> bool {
-            if v.len() >= target {
-                return true;
-            }
-            // an error, not an abort, when the memory cannot be had ...
-            let mut probe: Vec<T> = Vec::new();
-            if probe.try_reserve_exact(target).is_err() {
-                return false;
-            }
-            drop(probe);
-            // ... then zeroed memory from the allocator (for large tables, fresh pages that
-            // are not written here), advised before its pages are touched
-            let mut fresh = vec![T::default(); target];
-            super::pages::advise_huge(&fresh);
-            fresh[..len].copy_from_slice(&v[..len]);
-            *v = fresh;
-            true
-        }
-        let (target, len) = (target as usize, self.len);
-        one(&mut self.tst, target, len)
-            && self.odd.as_mut().is_none_or(|o| one(o, target, len))
-            && self.max.as_mut().is_none_or(|m| one(m, target, len))
-    }
-
-    /// Fills the step counts below [`PREFIX_LEN`] (or below the tables' length, if shorter)
-    /// from [`prefix_table`] where the memo does not hold them yet; nothing if the memo has
-    /// odd steps or maxima, which the prefix does not give.
-    pub fn seed_prefix(&mut self) {
-        let k = self.tst.len().min(PREFIX_LEN);
-        if self.len < k && self.odd.is_none() && self.max.is_none() {
-            self.tst[..k].copy_from_slice(&prefix_table()[..k]);
-            self.len = k;
-        }
-    }
-
-    /// Makes the tables at least `len` entries long, zero-filled.
-    pub fn ensure_len(&mut self, len: usize) {
-        if self.tst.len() < len {
-            self.tst.resize(len, 0);
-        }
-        if let Some(o) = self.odd.as_mut().filter(|o| o.len() < len) {
-            o.resize(len, 0);
-        }
-        if let Some(m) = self.max.as_mut().filter(|m| m.len() < len) {
-            m.resize(len, 0);
-        }
-    }
-
-    /// Every n below this has its entries.
-    pub fn bound(&self) -> u64 {
-        self.len as u64
-    }
-
-    pub fn bytes(&self) -> usize {
-        self.tst.capacity() * 2
-            + self.odd.as_ref().map_or(0, |v| v.capacity() * 2)
-            + self.max.as_ref().map_or(0, |v| v.capacity() * 8)
-    }
-
-    #[cfg(test)]
-    pub fn view(&self) -> MemoView<'_> {
-        let len = self.len;
-        MemoView {
-            base: 0,
-            tst: &self.tst[..len],
-            odd: self.odd.as_deref().map(|o| &o[..len]),
-            max: self.max.as_deref().map(|m| &m[..len]),
-        }
-    }
-}
-
 /// Asks the CPU to start loading `v[i]` into the cache: a hint, which does nothing where i is
 /// out of bounds or on targets without a prefetch instruction. The memo reads of a block of
 /// start values are computed first and prefetched, then read: they miss the cache together
@@ -772,15 +671,36 @@ mod tests {
     use super::*;
     use crate::stats;
 
-    fn memo_upto(bound: u64) -> Memo {
-        let mut m = Memo::new(true, true);
+    /// Every entry below `bound`, computed one by one: the tables a memo would hold.
+    struct TestMemo {
+        tst: Vec<u16>,
+        odd: Vec<u16>,
+        max: Vec<u64>,
+    }
+
+    impl TestMemo {
+        fn view(&self) -> MemoView<'_> {
+            MemoView {
+                base: 0,
+                tst: &self.tst,
+                odd: Some(&self.odd),
+                max: Some(&self.max),
+            }
+        }
+    }
+
+    fn memo_upto(bound: u64) -> TestMemo {
+        let mut m = TestMemo {
+            tst: vec![0, 0],
+            odd: vec![0, 0],
+            max: vec![0, 1],
+        };
         for n in 2..bound {
             let s = stats(n).unwrap();
             m.tst.push(s.total_stopping_time as u16);
-            m.odd.as_mut().unwrap().push(s.odd_steps as u16);
-            m.max.as_mut().unwrap().push(s.max.as_u64().unwrap());
+            m.odd.push(s.odd_steps as u16);
+            m.max.push(s.max.as_u64().unwrap());
         }
-        m.len = m.tst.len();
         m
     }
 
@@ -1069,16 +989,6 @@ mod tests {
                 "n={n}"
             );
         }
-        // seeding a fresh memo of step counts, and only such a memo
-        let mut m = Memo::new(false, false);
-        assert!(m.reserve_to(PREFIX_LEN as u64 + 10));
-        m.seed_prefix();
-        assert_eq!(m.bound(), PREFIX_LEN as u64);
-        assert_eq!(&m.tst[..PREFIX_LEN], t);
-        let mut with_max = Memo::new(false, true);
-        assert!(with_max.reserve_to(PREFIX_LEN as u64));
-        with_max.seed_prefix();
-        assert_eq!(with_max.bound(), 2);
     }
 
     #[test]

@@ -906,6 +906,8 @@ pub(super) fn chunk(
     if hot && summarize.on() && out.is_none() && view.max.is_none() {
         let memo_tst = memo.map(|m| m.tst);
         let odd_only = summarize == Tally::Odd;
+        ctl.hot_chunks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return leaf_summary(start, out.len, p, view, memo_tst, want, odd_only, ctl).map(Some);
     }
     let tst_only = want.total_stopping_time && !want.stopping_time && !want.max_excursion;

@@ -16,6 +16,7 @@
 mod classes;
 mod kernel;
 mod leaf;
+mod memo;
 mod pages;
 mod pipeline;
 mod split;
@@ -27,8 +28,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use kernel::{Memo, MemoView, PREFIX_LEN};
+use kernel::{MemoView, PREFIX_LEN};
 use leaf::chunk;
+use memo::{Memo, MemoSlot};
 use split::{column_slices, par_run, split_col, MaxSlice, Slices};
 pub use summary::{Record, StatSummary, Summary};
 pub use verify::{Verification, SIEVE_BITS};
@@ -173,8 +175,15 @@ pub struct Columns {
 /// ```
 #[derive(Debug)]
 pub struct RangeEngine {
-    memo: Mutex<Memo>,
+    /// The memo of step counts alone, which every call reads unless it needs odd steps or
+    /// exact maxima: those tables would switch its hot paths off.
+    plain: MemoSlot,
+    /// The memo with odd steps and/or maxima (the union of what calls asked for).
+    rich: MemoSlot,
     memo_bytes_cap: usize,
+    /// Chunks that took the summary hot path (for tests that check a path is still taken).
+    #[cfg(test)]
+    hot_chunks: AtomicU64,
 }
 
 impl Default for RangeEngine {
@@ -198,25 +207,23 @@ impl RangeEngine {
         Self::with_memo_bytes(DEFAULT_MEMO_BYTES)
     }
 
-    /// An engine whose memo may use up to `bytes` (2 bytes per n for step counts, 2 more with
-    /// odd steps, 8 more with maxima). A smaller memo costs speed, never correctness.
+    /// An engine whose memos may each use up to `bytes`: the memo of step counts (2 bytes per
+    /// n) that most calls use, and, once a call asks for odd steps or exact maxima, a second one
+    /// with them (2 more bytes per n with odd steps, 8 more with maxima). A smaller memo costs
+    /// speed, never correctness.
     pub fn with_memo_bytes(bytes: usize) -> Self {
         RangeEngine {
-            memo: Mutex::new(Memo::new(false, false)),
+            plain: MemoSlot::new(false, false),
+            rich: MemoSlot::new(false, false),
             memo_bytes_cap: bytes,
+            #[cfg(test)]
+            hot_chunks: AtomicU64::new(0),
         }
     }
 
-    /// Bytes the memo holds now.
+    /// Bytes the memos hold now.
     pub fn memo_bytes(&self) -> usize {
-        self.lock().bytes()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Memo> {
-        // a panic while holding the lock cannot leave the memo invalid (its bound moves only
-        // after the threads are done, and only over entries they finished), so a poisoned
-        // lock is still usable
-        self.memo.lock().unwrap_or_else(|e| e.into_inner())
+        self.plain.load().bytes() + self.rich.load().bytes()
     }
 
     /// Column results for every n in `range`: 2 bytes per n per step-count column, 8 (16 past
@@ -352,18 +359,17 @@ impl RangeEngine {
         slices: Slices<'_>,
         opts: &RunOptions,
     ) -> Result<Vec<Option<Summary>>> {
-        let ctl = Control {
-            total: range.end - range.start,
-            done: AtomicU64::new(0),
-            opts,
-            path_floor: AtomicU64::new(0),
-        };
-        in_pool(opts, || {
+        let ctl = Control::new(range.end - range.start, opts);
+        let out = in_pool(opts, || {
             if range.end - range.start >= WARM_FROM {
                 warm_tables();
             }
             self.run_segments(range, want, exact_max, segments, slices, &ctl)
-        })
+        });
+        #[cfg(test)]
+        self.hot_chunks
+            .fetch_add(ctl.hot_chunks.load(Ordering::Relaxed), Ordering::Relaxed);
+        out
     }
 
     /// Columns of [1, b): after the memo's cap, the columns computed so far serve as the memo,
@@ -375,12 +381,7 @@ impl RangeEngine {
         cols: &mut Columns,
         opts: &RunOptions,
     ) -> Result<()> {
-        let ctl = Control {
-            total: end - 1,
-            done: AtomicU64::new(0),
-            opts,
-            path_floor: AtomicU64::new(0),
-        };
+        let ctl = Control::new(end - 1, opts);
         in_pool(opts, || {
             if end >= WARM_FROM {
                 warm_tables();
@@ -446,12 +447,16 @@ impl RangeEngine {
         })
     }
 
-    /// How many entries the memo may hold with the given components.
+    /// How many entries the memo that a call with these needs uses may hold.
     fn memo_cap_entries(&self, odd: bool, max: bool) -> u64 {
-        let memo = self.lock();
-        let odd = odd || memo.odd.is_some();
-        let max = max || memo.max.is_some();
-        (self.memo_bytes_cap / (2 + 2 * odd as usize + 8 * max as usize)) as u64
+        let (odd, max) = match odd || max {
+            true => {
+                let rich = self.rich.load();
+                (odd || rich.has_odd(), max || rich.has_max())
+            }
+            false => (false, false),
+        };
+        (self.memo_bytes_cap / Memo::entry_bytes(odd, max)) as u64
     }
 
     fn run_in_pool(
@@ -480,17 +485,29 @@ impl RangeEngine {
         slices: Slices<'_>,
         ctl: &Control,
     ) -> Result<Vec<Option<Summary>>> {
-        let mut memo = self.lock();
-        let need_odd = want.odd_steps;
-        let need_max = exact_max;
-        if (need_odd && memo.odd.is_none()) || (need_max && memo.max.is_none()) {
-            // rebuild with the union of what was there and what is needed
-            *memo = Memo::new(
-                need_odd || memo.odd.is_some(),
-                need_max || memo.max.is_some(),
-            );
-        }
-        let per_entry = 2 + 2 * memo.odd.is_some() as usize + 8 * memo.max.is_some() as usize;
+        // the memo that holds exactly what the call needs: step counts alone for most calls
+        // (whose hot paths need a memo without odd steps or maxima), or the one with them
+        let (need_odd, need_max) = (want.odd_steps, exact_max);
+        let slot = if need_odd || need_max {
+            &self.rich
+        } else {
+            &self.plain
+        };
+        let Some(writer) = slot.try_writer() else {
+            // another call grows this memo: run on what it holds (it only ever gets better
+            // while the chunks run), never waiting for that call
+            let memo = slot.load();
+            let memo = if (need_odd && !memo.has_odd()) || (need_max && !memo.has_max()) {
+                // it lacks a table this call needs: a private memo of the first entries
+                Arc::new(Memo::new(2, need_odd, need_max).expect("a memo of two entries"))
+            } else {
+                memo
+            };
+            return pipeline::run(&memo, None, range, segments, want, ctl, slices);
+        };
+        let mut memo = slot.load();
+        let (odd, max) = (need_odd || memo.has_odd(), need_max || memo.has_max());
+        let per_entry = Memo::entry_bytes(odd, max);
         let cap = (self.memo_bytes_cap / per_entry) as u64;
         // a memo in proportion to the work: a short range far out does not build a large one;
         // and none past what the hot paths read (n/2 and (3n+1)/4 of the range's last n): the
@@ -502,35 +519,34 @@ impl RangeEngine {
             .end
             .min(memo_needed(range.end))
             .min(cap)
-            .min(len.saturating_mul(2).max(MIN_MEMO_TARGET));
-        if !memo.reserve_to(target) {
-            return Err(Error::OutOfMemory {
-                what: "the memo",
-                bytes: target.saturating_mul(per_entry as u64),
-            });
+            .min(len.saturating_mul(2).max(MIN_MEMO_TARGET))
+            .max(2);
+        let no_memory = || Error::OutOfMemory {
+            what: "the memo",
+            bytes: target.saturating_mul(per_entry as u64),
+        };
+        if odd != memo.has_odd() || max != memo.has_max() {
+            // a table this call needs is missing: a new memo with the union of the tables
+            // (a fresh memo of step counts alone starts from the process's copy of its first
+            // entries rather than from dozens of tiny waves)
+            memo = writer.replace(Memo::new(target, odd, max).ok_or_else(no_memory)?);
+        } else if memo.capacity() < target {
+            memo = writer.replace(memo.grown(target).ok_or_else(no_memory)?);
         }
-        // a fresh memo of step counts alone starts from the process's copy of its first
-        // entries rather than from dozens of tiny waves
-        memo.seed_prefix();
         // grow the memo up to the start of the range (no output, and no progress: these are
         // not the caller's start values)
         let quiet_opts = RunOptions {
             progress: None,
             ..ctl.opts.clone()
         };
-        let quiet = Control {
-            total: ctl.total,
-            done: AtomicU64::new(0),
-            opts: &quiet_opts,
-            path_floor: AtomicU64::new(0),
-        };
+        let quiet = Control::new(ctl.total, &quiet_opts);
         let p = memo.bound();
         let end = range.start.min(target);
         if p < end {
             pipeline::run(
-                &mut memo,
+                &memo,
+                Some((&writer, end)),
                 p..end,
-                end,
                 &[(end, Tally::Off)],
                 want,
                 &quiet,
@@ -539,12 +555,8 @@ impl RangeEngine {
         }
         // then the range in one stream of chunks: the memo grows on the way up to the target
         // (the memo's bound is now at or past the range's start, unless the target stopped it)
-        let grow_end = if memo.bound() >= range.start {
-            range.end.min(target)
-        } else {
-            memo.bound()
-        };
-        pipeline::run(&mut memo, range, grow_end, segments, want, ctl, slices)
+        let grow = (memo.bound() >= range.start).then_some((&writer, range.end.min(target)));
+        pipeline::run(&memo, grow, range, segments, want, ctl, slices)
     }
 }
 
@@ -719,6 +731,8 @@ struct Control<'a> {
     total: u64,
     done: AtomicU64,
     opts: &'a RunOptions<'a>,
+    /// Chunks that took the summary hot path.
+    hot_chunks: AtomicU64,
     /// A maximum (as the summaries report it) that some start value of the range below the
     /// running chunks reaches: a chunk's path candidates at or below it cannot be records, so
     /// the chunk starts its search from it (raised as the chunks below finish; 0 where none is
@@ -726,7 +740,16 @@ struct Control<'a> {
     path_floor: AtomicU64,
 }
 
-impl Control<'_> {
+impl<'a> Control<'a> {
+    fn new(total: u64, opts: &'a RunOptions<'a>) -> Self {
+        Control {
+            total,
+            done: AtomicU64::new(0),
+            opts,
+            hot_chunks: AtomicU64::new(0),
+            path_floor: AtomicU64::new(0),
+        }
+    }
     fn check(&self) -> Result<()> {
         match &self.opts.cancel {
             Some(c) if c.is_cancelled() => Err(Error::Cancelled),
@@ -857,6 +880,67 @@ mod tests {
             .run(1..end, want, false, &segments, Slices::none(len), opts)
             .unwrap();
         parts.into_iter().next().flatten().unwrap()
+    }
+
+    #[test]
+    fn calls_with_odd_steps_or_exact_maxima_leave_the_fast_paths_to_the_others() {
+        let engine = RangeEngine::new();
+        let opts = RunOptions {
+            threads: Some(2),
+            ..RunOptions::default()
+        };
+        let default = Want::default();
+        let hot = |f: &dyn Fn()| {
+            let before = engine.hot_chunks.load(Ordering::Relaxed);
+            f();
+            engine.hot_chunks.load(Ordering::Relaxed) - before
+        };
+        // (the first call grows the memo, in shorter chunks)
+        engine.summary(1..2_000_000, default, &opts).unwrap();
+        let first = hot(&|| {
+            engine.summary(1..2_000_000, default, &opts).unwrap();
+        });
+        assert!(first > 0, "a default summary takes the hot path");
+        // calls that need odd steps, exact maxima or both: the general paths, and a memo of
+        // their own
+        let odd = Want {
+            odd_steps: true,
+            ..Want::TOTAL_STOPPING_TIME
+        };
+        let max = Want {
+            max_excursion: true,
+            ..Want::TOTAL_STOPPING_TIME
+        };
+        engine.summary(1..2_000_000, odd, &opts).unwrap();
+        engine.summary(10..300_000, max, &opts).unwrap();
+        engine.summary(1..300_000, Want::ALL, &opts).unwrap();
+        let rich = engine.rich.load();
+        assert!(rich.has_odd() && rich.has_max());
+        let plain = engine.plain.load();
+        assert!(!plain.has_odd() && !plain.has_max());
+        // the same default summary afterwards takes the hot path for as many chunks
+        let again = hot(&|| {
+            engine.summary(1..2_000_000, default, &opts).unwrap();
+        });
+        assert_eq!(again, first);
+        // and so does a far range past the memo's reach, and the summary with every field
+        // but odd steps
+        assert!(
+            hot(&|| {
+                engine
+                    .summary(1 << 40..(1 << 40) + 100_000, default, &opts)
+                    .unwrap();
+            }) > 0
+        );
+        let no_odd = Want {
+            odd_steps: false,
+            ..Want::ALL
+        };
+        assert!(
+            hot(&|| {
+                engine.summary(1..2_000_000, no_odd, &opts).unwrap();
+            }) > 0
+        );
     }
 
     #[test]

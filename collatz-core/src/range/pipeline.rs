@@ -13,46 +13,47 @@
 //! summaries merge in order of n, one per segment of the range.
 
 use std::collections::BTreeMap;
-use std::marker::PhantomData;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::kernel::{Memo, MemoView};
 use super::leaf::chunk;
-use super::split::{run_chunk, MemoSlices, Slices};
+use super::memo::{Memo, Writer};
+use super::split::{run_chunk, Slices};
 use super::{memo_needed, merge_opt, Control, Summary, Tally, Want};
 use crate::error::{Error, Result};
 
 /// Runs every n of `range` (cut into `segments`, each (end, tally) with increasing ends, the
-/// last at `range.end`), writing `out`, on every thread of the current pool; the memo grows
-/// from its bound to `grow_end` on the way. Either the range starts at or below the memo's
-/// bound, or `grow_end` is that bound (no growth). One summary per segment (`None` without a
-/// tally). On failure the memo keeps the entries of the chunks finished below the first
-/// unfinished one, and the error is that of the first failed chunk in order of n.
+/// last at `range.end`), writing `out`, on every thread of the current pool. With `grow`
+/// (the memo's writer and an end), the memo grows from its bound to that end on the way:
+/// then the range starts at or below the memo's bound and the end is within its capacity.
+/// Without, the chunks read whatever the memo holds when each starts (another call may be
+/// growing it). One summary per segment (`None` without a tally). On failure the memo keeps
+/// the entries of the chunks finished below the first unfinished one, and the error is that
+/// of the first failed chunk in order of n.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
-    memo: &mut Memo,
+    memo: &Memo,
+    grow: Option<(&Writer<'_>, u64)>,
     range: Range<u64>,
-    grow_end: u64,
     segments: &[(u64, Tally)],
     want: Want,
     ctl: &Control,
     out: Slices<'_>,
 ) -> Result<Vec<Option<Summary>>> {
     let p0 = memo.bound();
-    let grow_end = grow_end.max(p0);
+    let grow_end = grow.map_or(p0, |(_, end)| end.max(p0));
     debug_assert!(range.start <= p0 || grow_end == p0);
     debug_assert!(grow_end == p0 || grow_end <= range.end);
+    debug_assert!(grow_end <= memo.capacity());
     debug_assert_eq!(out.len as u64, range.end.saturating_sub(range.start));
     debug_assert!(segments.last().is_none_or(|&(end, _)| end == range.end));
     if range.start >= range.end {
         return Ok(Vec::new());
     }
-    // (the tables are normally reserved at their final length already)
-    memo.ensure_len(grow_end as usize);
     let threads = rayon::current_num_threads().max(1);
     let run = Run {
-        tables: Tables::new(memo),
+        memo,
         p0,
         grow_end,
         segments,
@@ -74,7 +75,6 @@ pub(super) fn run(
             merged: None,
             parts: Vec::with_capacity(segments.len()),
         }),
-        watermark: AtomicU64::new(p0),
         failed: AtomicBool::new(false),
         error: Mutex::new(None),
     };
@@ -83,20 +83,12 @@ pub(super) fn run(
             scope.spawn(|_| run.work());
         }
     });
-    // no slice of the tables outlives the scope, and `Tables` has no drop glue: the memo's
-    // borrow ends here
-    let Run {
-        front,
-        watermark,
-        error,
-        ..
-    } = run;
-    // every entry below the watermark is finished, whether or not the call succeeded
-    memo.len = watermark.into_inner() as usize;
+    // every entry below the memo's watermark is finished, whether or not the call succeeded
+    let Run { front, error, .. } = run;
     if let Some((_, e)) = error.into_inner().unwrap_or_else(PoisonError::into_inner) {
         return Err(e);
     }
-    debug_assert_eq!(memo.len as u64, grow_end);
+    debug_assert!(memo.bound() >= grow_end);
     Ok(front
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner)
@@ -111,7 +103,8 @@ fn growing_len(s: u64, threads: u64, max_chunk: u64) -> u64 {
 }
 
 struct Run<'m, 'o, 'c> {
-    tables: Tables<'m>,
+    /// Read below its watermark; written in [p0, grow_end) by growing chunks.
+    memo: &'m Memo,
     /// The memo's bound at the start.
     p0: u64,
     /// The memo grows to here (`p0` if it does not grow).
@@ -126,8 +119,6 @@ struct Run<'m, 'o, 'c> {
     queue: Mutex<Queue<'o>>,
     /// The chunks finished, and the summaries of those in order.
     front: Mutex<Front>,
-    /// Every n below it has its memo entries (stored with Release after they are written).
-    watermark: AtomicU64,
     /// Set when a chunk fails: the others stop taking chunks.
     failed: AtomicBool,
     /// The first failed chunk's index and error.
@@ -190,6 +181,9 @@ impl<'o> Run<'_, 'o, '_> {
                     return;
                 }
             }
+            // between chunks, holding none: let the pool run another call's waiting job (a
+            // short call is not held up behind this one; see `docs/architecture.md`)
+            rayon::yield_now();
         }
     }
 
@@ -236,7 +230,7 @@ impl<'o> Run<'_, 'o, '_> {
         let need = s.min(memo_needed(e)).min(self.grow_end);
         let mut spins = 0u32;
         let p = loop {
-            let w = self.watermark.load(Ordering::Acquire);
+            let w = self.memo.bound();
             if w >= need {
                 break w;
             }
@@ -252,18 +246,12 @@ impl<'o> Run<'_, 'o, '_> {
             }
         };
         self.ctl.check()?;
-        // SAFETY: every chunk that writes below p has finished (p is the watermark, loaded
-        // with Acquire after those chunks wrote their entries and it was stored with Release),
-        // and the chunks still running write only at or above p. A growing chunk's [s, e) was
-        // taken from the queue by this thread alone, and p <= s for it: the watermark passes s
-        // only once this chunk is done. So the view overlaps no slice being written.
+        let view = self.memo.view(p);
+        // SAFETY: a growing chunk exists only in a run that holds the memo's writer (`grow`);
+        // its [s, e) was taken from the queue by this thread alone, and it lies at or above the
+        // watermark, which passes s only once this chunk is done.
         #[allow(unsafe_code)]
-        let (view, memo_out) = unsafe {
-            (
-                self.tables.view(p),
-                piece.grows.then(|| self.tables.write(s..e)),
-            )
-        };
+        let memo_out = piece.grows.then(|| unsafe { self.memo.write(s..e) });
         let summary = chunk(
             s,
             piece.out,
@@ -306,9 +294,8 @@ impl<'o> Run<'_, 'o, '_> {
             reached = Some(e);
         }
         if let Some(e) = reached {
-            let w = e.clamp(self.p0, self.grow_end);
-            if w > self.watermark.load(Ordering::Relaxed) {
-                self.watermark.store(w, Ordering::Release);
+            if self.grow_end > self.p0 {
+                self.memo.publish(e.clamp(self.p0, self.grow_end));
             }
         }
     }
@@ -329,88 +316,6 @@ impl Drop for FailOnUnwind<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             self.0.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
-/// The memo's tables, shared by the threads of one [`run`]: each chunk writes its own
-/// entries and reads the finished ones below the watermark, through raw pointers (a `&mut`
-/// of the whole memo cannot be split by a bound that moves while the chunks run).
-struct Tables<'m> {
-    tst: *mut u16,
-    odd: Option<*mut u16>,
-    max: Option<*mut u64>,
-    len: usize,
-    _memo: PhantomData<&'m mut Memo>,
-}
-
-// SAFETY: the pointers come from a `&mut Memo` that `Tables` holds for its whole life, so
-// nothing else touches the tables; u16 and u64 are plain data, and `view` and `write` state
-// what callers on different threads must keep disjoint.
-#[allow(unsafe_code)]
-unsafe impl Send for Tables<'_> {}
-#[allow(unsafe_code)]
-unsafe impl Sync for Tables<'_> {}
-
-impl<'m> Tables<'m> {
-    fn new(memo: &'m mut Memo) -> Self {
-        let len = memo.tst.len();
-        debug_assert!(memo.odd.as_ref().is_none_or(|o| o.len() >= len));
-        debug_assert!(memo.max.as_ref().is_none_or(|m| m.len() >= len));
-        Tables {
-            tst: memo.tst.as_mut_ptr(),
-            odd: memo.odd.as_mut().map(|o| o.as_mut_ptr()),
-            max: memo.max.as_mut().map(|m| m.as_mut_ptr()),
-            len,
-            _memo: PhantomData,
-        }
-    }
-
-    /// The entries below p, read-only.
-    ///
-    /// # Safety
-    /// No slice from [`Tables::write`] that overlaps [0, p) may be alive at the same time,
-    /// and every write to [0, p) must happen before this call (a Release/Acquire pair).
-    #[allow(unsafe_code)]
-    unsafe fn view(&self, p: u64) -> MemoView<'_> {
-        let p = (p as usize).min(self.len);
-        // SAFETY: [0, p) lies inside each table (p <= len, and odd and max are at least as
-        // long as tst), and the caller guarantees that nothing writes it meanwhile.
-        unsafe {
-            MemoView {
-                base: 0,
-                tst: std::slice::from_raw_parts(self.tst, p),
-                odd: self
-                    .odd
-                    .map(|o| std::slice::from_raw_parts(o as *const u16, p)),
-                max: self
-                    .max
-                    .map(|m| std::slice::from_raw_parts(m as *const u64, p)),
-            }
-        }
-    }
-
-    /// The entries [s, e), to write.
-    ///
-    /// # Safety
-    /// No other slice from [`Tables::view`] or [`Tables::write`] that overlaps [s, e) may be
-    /// alive at the same time.
-    #[allow(unsafe_code, clippy::mut_from_ref)]
-    unsafe fn write(&self, r: Range<u64>) -> MemoSlices<'_> {
-        assert!(r.start <= r.end && r.end as usize <= self.len);
-        let (s, n) = (r.start as usize, (r.end - r.start) as usize);
-        // SAFETY: [s, s + n) lies inside each table (asserted above), and the caller
-        // guarantees that no other slice overlaps it meanwhile.
-        unsafe {
-            MemoSlices {
-                tst: std::slice::from_raw_parts_mut(self.tst.add(s), n),
-                odd: self
-                    .odd
-                    .map(|o| std::slice::from_raw_parts_mut(o.add(s), n)),
-                max: self
-                    .max
-                    .map(|m| std::slice::from_raw_parts_mut(m.add(s), n)),
-            }
         }
     }
 }

@@ -12,9 +12,11 @@
 //! u128 or arbitrary precision as their values require.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use num_bigint::BigUint;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Control, RunOptions};
@@ -167,14 +169,17 @@ struct Part {
 }
 
 impl Part {
-    fn merge(self, later: Part) -> Part {
-        let (max, max_n) = if later.max > self.max {
-            (later.max, later.max_n)
+    /// The two parts together, in either order (the highest peak, of its smallest n).
+    fn merge(self, other: Part) -> Part {
+        let (max, max_n) = if (&other.max, std::cmp::Reverse(other.max_n))
+            > (&self.max, std::cmp::Reverse(self.max_n))
+        {
+            (other.max, other.max_n)
         } else {
             (self.max, self.max_n)
         };
         Part {
-            followed: self.followed + later.followed,
+            followed: self.followed + other.followed,
             max,
             max_n,
         }
@@ -251,12 +256,7 @@ fn tail_peak(x: u128, n: u64) -> Option<u128> {
 
 pub(super) fn verify(range: Range<u64>, opts: &RunOptions) -> Result<Verification> {
     super::check_range(&range)?;
-    let ctl = Control {
-        total: range.end - range.start,
-        done: Default::default(),
-        opts,
-        path_floor: Default::default(),
-    };
+    let ctl = Control::new(range.end - range.start, opts);
     let survivors = far_survivors();
     let k = SIEVE_BITS;
     // blocks: sieve periods [j 2^k, (j+1) 2^k) clipped to the range
@@ -264,7 +264,7 @@ pub(super) fn verify(range: Range<u64>, opts: &RunOptions) -> Result<Verificatio
     let last = (range.end - 1) >> k;
     let blocks = last - first + 1;
     let per_leaf = (opts.chunk_size >> k).max(1);
-    let part = split(first, blocks, per_leaf, &|j0, count| {
+    let part = leaves(first, blocks, per_leaf, &|j0, count| {
         let mut acc: Option<Part> = None;
         for j in j0..j0 + count {
             let lo = (j << k).max(range.start);
@@ -288,19 +288,47 @@ pub(super) fn verify(range: Range<u64>, opts: &RunOptions) -> Result<Verificatio
     })
 }
 
-fn split<F>(first: u64, count: u64, per_leaf: u64, f: &F) -> Result<Part>
+/// Runs `f` on the leaves of `per_leaf` blocks from `first` on, `count` blocks in all: every
+/// thread of the pool takes the next leaf until none is left, and lets the pool run another
+/// call's waiting job between leaves (a short call is not held up behind a long verify).
+fn leaves<F>(first: u64, count: u64, per_leaf: u64, f: &F) -> Result<Part>
 where
     F: Fn(u64, u64) -> Result<Part> + Sync,
 {
-    if count <= per_leaf {
-        return f(first, count);
+    let total = count.div_ceil(per_leaf);
+    let next = AtomicU64::new(0);
+    let failed = AtomicBool::new(false);
+    let work = |_| {
+        let mut acc: Option<Part> = None;
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= total {
+                break;
+            }
+            let j0 = first + i * per_leaf;
+            let part = f(j0, per_leaf.min(first + count - j0)).inspect_err(|_| {
+                failed.store(true, Ordering::Relaxed);
+            })?;
+            acc = Some(match acc {
+                Some(a) => a.merge(part),
+                None => part,
+            });
+            rayon::yield_now();
+        }
+        Ok(acc)
+    };
+    let threads = rayon::current_num_threads().min(total as usize).max(1);
+    let parts: Vec<Result<Option<Part>>> = (0..threads).into_par_iter().map(work).collect();
+    let mut all: Option<Part> = None;
+    for p in parts {
+        if let Some(p) = p? {
+            all = Some(match all {
+                Some(a) => a.merge(p),
+                None => p,
+            });
+        }
     }
-    let half = count / 2;
-    let (a, b) = rayon::join(
-        || split(first, half, per_leaf, f),
-        || split(first + half, count - half, per_leaf, f),
-    );
-    Ok(a?.merge(b?))
+    all.ok_or(Error::InvalidArgument("empty range".into()))
 }
 
 #[cfg(test)]
