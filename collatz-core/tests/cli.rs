@@ -1,17 +1,25 @@
-//! The `collatz` example binary, run as a user runs it.
+//! The `collatz` binary (feature `cli`), run as a user runs it, and `--example collatz`, the
+//! same program under its old name. Run with `cargo test -p collatz-core --features cli`.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
+use collatz_core::range::{RangeEngine, RunOptions, Want};
 use common::{load, oracle};
 use serde_json::Value as Json;
 
-/// Builds the example (a no-op when `cargo test` already did) and returns its path.
-fn binary() -> &'static PathBuf {
+/// The binary that cargo built for this test.
+fn binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_collatz"))
+}
+
+/// Builds `--example collatz` without the `cli` feature, as old scripts do, and returns its
+/// path.
+fn example() -> &'static PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
@@ -27,9 +35,8 @@ fn binary() -> &'static PathBuf {
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building the collatz example failed");
-        // tests live in target/<profile>/deps; the example in target/debug/examples
-        let exe = std::env::current_exe().unwrap();
-        let target = exe.parent().unwrap().parent().unwrap().parent().unwrap();
+        // the binary lives in target/<profile>/; the example in target/debug/examples
+        let target = binary().parent().unwrap().parent().unwrap();
         let bin = target.join("debug/examples/collatz");
         assert!(bin.exists(), "{} missing", bin.display());
         bin
@@ -322,5 +329,118 @@ fn verify_counts_every_value() {
         assert!(!out.status.success(), "{bad:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{bad:?}: {err}");
+    }
+}
+
+/// Exactly what the command line printed before the binary and the serde shapes (the
+/// example of earlier versions): scripts read these bytes.
+#[test]
+fn json_output_is_unchanged() {
+    let stdout = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(
+        stdout(&["stats", "27", "--json"]),
+        r#"{"even_steps":70,"max":"9232","max_bits":14,"n":"27","odd_steps":41,"shortcut_steps":70,"stopping_time":96,"stopping_time_shortcut":59,"total_stopping_time":111}"#.to_string() + "\n"
+    );
+    assert_eq!(
+        stdout(&["stats", "27", "--json", "--parity"]),
+        r#"{"even_steps":70,"max":"9232","max_bits":14,"n":"27","odd_steps":41,"parity_vector":"1101111101011011101111010011101101111110011110001010100010011100001000","shortcut_steps":70,"stopping_time":96,"stopping_time_shortcut":59,"total_stopping_time":111}"#.to_string() + "\n"
+    );
+    assert_eq!(
+        stdout(&["range", "1", "30", "--json"]),
+        r#"{"count":29,"end":"30","max_excursion":"9232","max_excursion_n":"27","max_stopping_time":96,"max_stopping_time_n":"27","max_total_stopping_time":111,"max_total_stopping_time_n":"27","mean_total_stopping_time":14.586206896551724,"start":"1","sum_total_stopping_time":423}"#.to_string() + "\n"
+    );
+    assert_eq!(
+        stdout(&["range", "1", "30", "--json", "--records", "--histogram"]),
+        r#"{"count":29,"delay_records":[{"n":"1","value":0},{"n":"2","value":1},{"n":"3","value":7},{"n":"6","value":8},{"n":"7","value":16},{"n":"9","value":19},{"n":"18","value":20},{"n":"25","value":23},{"n":"27","value":111}],"end":"30","glide_records":[{"n":"1","value":0},{"n":"2","value":1},{"n":"3","value":6},{"n":"7","value":11},{"n":"27","value":96}],"histogram":[1,1,1,1,1,1,1,3,1,2,2,0,1,0,1,2,1,2,2,1,2,0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1],"max_excursion":"9232","max_excursion_n":"27","max_stopping_time":96,"max_stopping_time_n":"27","max_total_stopping_time":111,"max_total_stopping_time_n":"27","mean_total_stopping_time":14.586206896551724,"path_records":[{"n":"1","value":"1"},{"n":"2","value":"2"},{"n":"3","value":"16"},{"n":"7","value":"52"},{"n":"15","value":"160"},{"n":"27","value":"9232"}],"start":"1","sum_total_stopping_time":423}"#.to_string() + "\n"
+    );
+    assert_eq!(
+        stdout(&["range", "5", "5", "--json", "--records"]),
+        r#"{"count":0,"delay_records":[],"end":"5","glide_records":[],"max_excursion":null,"max_excursion_n":null,"max_stopping_time":null,"max_stopping_time_n":null,"max_total_stopping_time":null,"max_total_stopping_time_n":null,"mean_total_stopping_time":null,"path_records":[],"start":"5","sum_total_stopping_time":null}"#.to_string() + "\n"
+    );
+    let mut v = json(&["verify", "1", "100", "--json"]);
+    assert!(v["seconds"].as_f64().unwrap() >= 0.0);
+    assert!(v["rate_per_second"].as_f64().unwrap() > 0.0);
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("seconds");
+    obj.remove("rate_per_second");
+    assert_eq!(
+        v.to_string(),
+        r#"{"end":"100","followed":65,"max_value":"9232","max_value_n":"27","start":"1","verified":99}"#
+    );
+}
+
+/// `range --json` is the library's serde shape of the summary, less the keys it never printed.
+#[test]
+fn range_json_is_the_summary_shape() {
+    let want = Want {
+        odd_steps: false,
+        ..Want::ALL
+    };
+    let s = RangeEngine::new()
+        .summary(1000..5000, want, &RunOptions::default())
+        .unwrap();
+    let mut shape = serde_json::to_value(&s).unwrap();
+    let printed = json(&[
+        "range",
+        "1000",
+        "5000",
+        "--json",
+        "--records",
+        "--histogram",
+    ]);
+    let obj = shape.as_object_mut().unwrap();
+    for key in printed.as_object().unwrap().keys() {
+        assert!(obj.contains_key(key), "{key} is not in the shape");
+    }
+    obj.retain(|k, _| printed.get(k).is_some());
+    assert_eq!(shape, printed);
+}
+
+#[test]
+fn range_and_verify_end_with_time_and_rate() {
+    for args in [
+        &["range", "1", "1e5"][..],
+        &["range", "1", "1e5", "--records"],
+        &["range", "7", "7"],
+        &["verify", "1", "1e4"],
+    ] {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let last = text.lines().last().unwrap();
+        let rest = last
+            .strip_prefix("time                   ")
+            .unwrap_or_else(|| panic!("{args:?}: {last}"));
+        let (secs, rate) = rest.split_once(" s, ").unwrap();
+        assert!(secs.parse::<f64>().unwrap() >= 0.0, "{last}");
+        assert!(
+            rate.strip_suffix(" numbers/s")
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+                >= 0.0,
+            "{last}"
+        );
+    }
+}
+
+#[test]
+fn the_example_is_the_same_program() {
+    for args in [
+        &["stats", "27", "--json"][..],
+        &["range", "1", "1000", "--json", "--records", "--histogram"],
+        &["tree", "7"],
+        &["stats", "0"],
+        &["frobnicate"],
+    ] {
+        let old = Command::new(example()).args(args).output().unwrap();
+        let new = run(args);
+        assert_eq!(old.status.code(), new.status.code(), "{args:?}");
+        assert_eq!(old.stdout, new.stdout, "{args:?}");
+        assert_eq!(old.stderr, new.stderr, "{args:?}");
     }
 }

@@ -1,0 +1,163 @@
+//! The commands on a range [A, B): `range` (the summary: sums, extremes, records, histogram)
+//! and `verify`. Both end their human output with the time taken and the rate.
+
+use std::io::Write;
+
+use collatz_core::range::{RangeEngine, Summary, Want};
+use collatz_core::Field;
+use serde_json::json;
+
+use super::args::Span;
+use super::span::{run_span, Timed};
+use super::Failure;
+
+/// Keys of the summary's shape (collatz_core::shape) that `range --json` leaves out, as it
+/// always has: the sums and means of the glides, and the odd steps, which it does not ask for.
+const UNPRINTED: [&str; 6] = [
+    "sum_stopping_time",
+    "mean_stopping_time",
+    "sum_odd_steps",
+    "mean_odd_steps",
+    "max_odd_steps",
+    "max_odd_steps_n",
+];
+
+/// `range A B`: the summary of total stopping times, glides and maxima.
+pub(crate) fn summary(
+    out: &mut impl Write,
+    span: &Span,
+    records: bool,
+    histogram: bool,
+    chunk: u64,
+) -> Result<(), Failure> {
+    let want: Want = [
+        Field::TotalStoppingTime,
+        Field::StoppingTime,
+        Field::MaxExcursion,
+    ]
+    .into_iter()
+    .collect();
+    let run = run_span(span, chunk, |range, opts| {
+        RangeEngine::new().summary(range, want, opts)
+    })?;
+    if span.json {
+        print_summary_json(out, &run.value, records, histogram)
+    } else {
+        print_summary(out, &run.value, records, histogram)?;
+        print_time(out, &run, run.value.count)
+    }
+}
+
+fn print_summary_json(
+    out: &mut impl Write,
+    s: &Summary,
+    records: bool,
+    histogram: bool,
+) -> Result<(), Failure> {
+    let mut obj = serde_json::to_value(s)?;
+    if let Some(map) = obj.as_object_mut() {
+        for key in UNPRINTED {
+            map.remove(key);
+        }
+        if !records {
+            for key in ["delay_records", "path_records", "glide_records"] {
+                map.remove(key);
+            }
+        }
+        if !histogram {
+            map.remove("histogram");
+        }
+    }
+    writeln!(out, "{obj}")?;
+    Ok(())
+}
+
+fn print_summary(
+    out: &mut impl Write,
+    s: &Summary,
+    records: bool,
+    histogram: bool,
+) -> Result<(), Failure> {
+    writeln!(out, "range                  [{}, {})", s.start, s.end)?;
+    writeln!(out, "count                  {}", s.count)?;
+    if let Some(t) = s.total_stopping_time {
+        writeln!(out, "sum of stopping times  {}", t.sum)?;
+        writeln!(out, "mean                   {:.4}", t.mean(s.count))?;
+        writeln!(
+            out,
+            "longest                {} steps at n = {}",
+            t.max, t.max_n
+        )?;
+    }
+    if let Some(g) = s.stopping_time {
+        writeln!(
+            out,
+            "longest glide          {} steps at n = {}",
+            g.max, g.max_n
+        )?;
+    }
+    if let Some(r) = s.max_excursion {
+        writeln!(out, "highest excursion      {} at n = {}", r.value, r.n)?;
+    }
+    if records {
+        for (name, list) in [
+            ("delay records (n: steps)", &s.delay_records),
+            ("path records (n: maximum)", &s.path_records),
+            ("glide records (n: glide)", &s.glide_records),
+        ] {
+            writeln!(out, "{name}, {} found:", list.len())?;
+            for r in list {
+                writeln!(out, "  {:>20}  {}", r.n, r.value)?;
+            }
+        }
+    }
+    if histogram {
+        writeln!(out, "histogram (steps: count):")?;
+        for (t, c) in s.histogram.iter().enumerate().filter(|(_, c)| **c > 0) {
+            writeln!(out, "  {t:>5}  {c}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `verify A B`: every start value of the range reaches 1.
+pub(crate) fn verify(out: &mut impl Write, span: &Span) -> Result<(), Failure> {
+    let run = run_span(span, 1 << 26, |range, opts| {
+        RangeEngine::new().verify(range, opts)
+    })?;
+    let v = &run.value;
+    if span.json {
+        let mut obj = serde_json::to_value(v)?;
+        obj["seconds"] = json!(run.seconds);
+        obj["rate_per_second"] = json!(run.rate(v.verified));
+        writeln!(out, "{obj}")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "verified               {} start values in [{}, {})",
+        v.verified, v.start, v.end
+    )?;
+    writeln!(
+        out,
+        "followed               {} (the rest removed by the sieves)",
+        v.followed
+    )?;
+    writeln!(
+        out,
+        "highest value met      {} (from n = {})",
+        v.max_value, v.max_value_n
+    )?;
+    print_time(out, &run, v.verified)
+}
+
+/// The last line of `range` and `verify`: seconds and start values per second.
+fn print_time<T>(out: &mut impl Write, run: &Timed<T>, count: u64) -> Result<(), Failure> {
+    writeln!(
+        out,
+        "time                   {:.3} s, {:.3e} numbers/s",
+        run.seconds,
+        run.rate(count)
+    )?;
+    Ok(())
+}
