@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the repository: formatting, lints, Rust unit/behaviour/property/doc tests,
-# the fuzz corpus replay, the Python package (built with `pip install ./collatz-py` into a
+# the command line (the `cli` feature of collatz-core, installed with `cargo install`), the
+# fuzz corpus replay, the Python package (built with `pip install ./collatz-py` into a
 # fresh virtualenv, then pytest) and the Node.js package (`npm install` in collatz-node/,
 # node --test, then a consumer project installing it). Run from anywhere: bash .ci/test.sh
 set -euo pipefail
@@ -9,14 +10,30 @@ log=$(mktemp)
 pylog=$(mktemp)
 nodelog=$(mktemp)
 consumer=$(mktemp -d)
-trap 'rm -rf "$log" "$pylog" "$nodelog" "$consumer"' EXIT
+installed=$(mktemp -d)
+trap 'rm -rf "$log" "$pylog" "$nodelog" "$consumer" "$installed"' EXIT
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (workspace)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo clippy (collatz-core with the command line: --features cli)"
+cargo clippy -p collatz-core --all-targets --features cli --locked -- -D warnings
 echo "== cargo test (workspace: unit, behaviour, property and doc tests)"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
+echo "== cargo test (the collatz binary: --features cli --test cli)"
+cargo test -p collatz-core --features cli --locked --test cli 2>&1 | tee -a "$log"
+echo "== cargo install --path collatz-core --features cli: the installed collatz"
+# into the repository's target directory, whose release build the README's first command reuses
+cargo install --quiet --path collatz-core --features cli --root "$installed" --locked \
+    --target-dir target
+expected='{"even_steps":70,"max":"9232","max_bits":14,"n":"27","odd_steps":41,"shortcut_steps":70,"stopping_time":96,"stopping_time_shortcut":59,"total_stopping_time":111}'
+got=$("$installed/bin/collatz" stats 27 --json)
+if [ "$got" != "$expected" ]; then
+    echo "installed collatz stats 27 --json printed $got, expected $expected" >&2
+    exit 1
+fi
+echo "installed collatz: stats 27 --json as expected"
 
 echo "== fuzz crate: fmt, clippy, corpus replay"
 (
