@@ -10,8 +10,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 N=${1:-100000000}
 ROUNDS=${2:-3}
-cargo build -q --release -p collatz-core --example collatz
-cli=target/release/examples/collatz
+cargo build -q --release -p collatz-core --features cli --bin collatz
+cli=target/release/collatz
 
 run_cli() { # threads -> prints "name seconds sum max at"
     local t0 t1 out
