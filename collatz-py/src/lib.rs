@@ -3,6 +3,7 @@
 //! public Python API and its documentation.
 
 mod convert;
+mod errors;
 mod range;
 mod run;
 mod single;
@@ -15,5 +16,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     single::register(m)?;
     range::register(m)?;
+    m.add_class::<run::CancelToken>()?;
     Ok(())
 }

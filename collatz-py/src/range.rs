@@ -1,92 +1,66 @@
 //! Ranges of start values (numpy columns, summaries, chunks, verification) and the cache.
+//!
+//! Field names, their validation and the dict shape of summaries, verifications and records
+//! are the core's (`Want::from_names`, `Field`, the serde shapes of `collatz_core::shape`);
+//! this module converts types.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, TryLockError};
 
 use collatz_core::cache::StepCache as CoreCache;
 use collatz_core::range::{
-    ChunkCursor, Columns, MaxColumn, RangeEngine as CoreEngine, Record, StatSummary as CoreStat,
-    Summary as CoreSummary, Want,
+    ChunkCursor, Columns, MaxColumn, RangeEngine as CoreEngine, Record, RunOptions,
+    StatSummary as CoreStat, Summary as CoreSummary, Verification as CoreVerification, Want,
 };
+use collatz_core::{Error, Field};
 use numpy::PyArray1;
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::convert::{bound, error, start_value, value_to_py};
-use crate::run::{long_call, Options};
+use crate::convert::{bound, int_as, shaped, start_value, value_to_py};
+use crate::errors::{error, overflow_error, type_error};
+use crate::run::{given, long_call, Options};
 
-const FIELDS: [&str; 4] = [
-    "total_stopping_time",
-    "stopping_time",
-    "odd_steps",
-    "max_excursion",
-];
-
+/// The statistics named in `fields` (a name or a sequence of names), read by the core.
 fn want(fields: &Bound<'_, PyAny>) -> PyResult<Want> {
     let names: Vec<String> = if fields.is_instance_of::<PyString>() {
         vec![fields.extract()?]
     } else {
         fields.extract().map_err(|_| {
-            PyTypeError::new_err("fields must be a field name or a sequence of field names")
+            type_error("fields must be a field name or a sequence of field names".into())
         })?
     };
-    let mut w = Want::default();
-    for name in &names {
-        match name.as_str() {
-            "total_stopping_time" => w.total_stopping_time = true,
-            "stopping_time" => w.stopping_time = true,
-            "odd_steps" => w.odd_steps = true,
-            "max_excursion" => w.max_excursion = true,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "unknown field {other:?}; the fields are {FIELDS:?}"
-                )))
-            }
-        }
-    }
-    if w == Want::default() {
-        return Err(PyValueError::new_err(format!(
-            "ask for at least one of {FIELDS:?}"
-        )));
-    }
-    Ok(w)
+    Want::from_names(&names).map_err(error)
 }
 
+/// The bounds of a range call; the core checks the range itself (0, end below start).
 fn span(start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>) -> PyResult<(u64, u64)> {
-    let (a, b) = (bound(start, "start")?, bound(end, "end")?);
-    if a == 0 {
-        return Err(error(collatz_core::Error::Zero));
-    }
-    if b < a {
-        return Err(PyValueError::new_err(format!(
-            "end ({b}) must not be below start ({a})"
-        )));
-    }
-    Ok((a, b))
+    Ok((bound(start, "start")?, bound(end, "end")?))
 }
 
 /// Columns as numpy arrays, moved (not copied) out of the core's vectors.
 fn columns_dict(py: Python<'_>, cols: Columns) -> PyResult<Bound<'_, PyDict>> {
     let d = PyDict::new(py);
     let steps = [
-        ("total_stopping_time", cols.total_stopping_time),
-        ("stopping_time", cols.stopping_time),
-        ("odd_steps", cols.odd_steps),
+        (Field::TotalStoppingTime, cols.total_stopping_time),
+        (Field::StoppingTime, cols.stopping_time),
+        (Field::OddSteps, cols.odd_steps),
     ];
-    for (name, col) in steps {
+    for (field, col) in steps {
         if let Some(v) = col {
-            d.set_item(name, PyArray1::from_vec(py, v))?;
+            d.set_item(field.name(), PyArray1::from_vec(py, v))?;
         }
     }
+    let name = Field::MaxExcursion.name();
     match cols.max_excursion {
-        Some(MaxColumn::U64(v)) => d.set_item("max_excursion", PyArray1::from_vec(py, v))?,
+        Some(MaxColumn::U64(v)) => d.set_item(name, PyArray1::from_vec(py, v))?,
         Some(MaxColumn::U128(v)) => {
             // numpy has no 128-bit integers: exact Python ints in an object array
             let ints: Vec<Py<PyAny>> = v
                 .into_iter()
                 .map(|x| Ok(x.into_pyobject(py)?.into_any().unbind()))
                 .collect::<PyResult<_>>()?;
-            d.set_item("max_excursion", PyArray1::from_vec(py, ints))?
+            d.set_item(name, PyArray1::from_vec(py, ints))?
         }
         None => {}
     }
@@ -96,62 +70,64 @@ fn columns_dict(py: Python<'_>, cols: Columns) -> PyResult<Bound<'_, PyDict>> {
 /// Count, sum, mean and maximum of one statistic over a range (frozen).
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct StatSummary {
+    /// Start values in the range.
     #[pyo3(get)]
     count: u64,
-    #[pyo3(get)]
-    sum: u64,
-    #[pyo3(get)]
-    max: u32,
-    /// The first n that reaches `max`.
-    #[pyo3(get)]
-    max_n: u64,
+    inner: CoreStat,
 }
 
 #[pymethods]
 impl StatSummary {
+    /// The sum over the range.
     #[getter]
-    fn mean(&self) -> f64 {
-        CoreStat {
-            sum: self.sum,
-            max: self.max,
-            max_n: self.max_n,
-        }
-        .mean(self.count)
+    fn sum(&self) -> u64 {
+        self.inner.sum
     }
 
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("sum", self.sum)?;
-        d.set_item("mean", self.mean())?;
-        d.set_item("max", self.max)?;
-        d.set_item("max_n", self.max_n)?;
-        Ok(d)
+    /// The largest value.
+    #[getter]
+    fn max(&self) -> u32 {
+        self.inner.max
+    }
+
+    /// The first n that reaches `max`.
+    #[getter]
+    fn max_n(&self) -> u64 {
+        self.inner.max_n
+    }
+
+    /// The mean over the range.
+    #[getter]
+    fn mean(&self) -> f64 {
+        self.inner.mean(self.count)
+    }
+
+    /// The core's shape: {"sum", "max", "max_n"}.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        shaped(py, &self.inner)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<StatSummary>()
+            .is_ok_and(|o| (o.get().count, o.get().inner) == (self.count, self.inner))
     }
 
     fn __repr__(&self) -> String {
         format!(
             "StatSummary(sum={}, mean={:.4}, max={}, max_n={})",
-            self.sum,
+            self.inner.sum,
             self.mean(),
-            self.max,
-            self.max_n
+            self.inner.max,
+            self.inner.max_n
         )
     }
 }
 
-fn stat(count: u64, s: Option<CoreStat>) -> Option<StatSummary> {
-    s.map(|s| StatSummary {
-        count,
-        sum: s.sum,
-        max: s.max,
-        max_n: s.max_n,
-    })
-}
-
 fn records<'py>(py: Python<'py>, rs: &[Record]) -> PyResult<Bound<'py, PyList>> {
-    let items: Vec<(u64, Bound<'py, PyAny>)> = rs
+    let items: Vec<Bound<'py, PyTuple>> = rs
         .iter()
-        .map(|r| Ok((r.n, r.value.into_pyobject(py)?.into_any())))
+        .map(|r| (r.n, r.value).into_pyobject(py))
         .collect::<PyResult<_>>()?;
     PyList::new(py, items)
 }
@@ -161,109 +137,128 @@ fn records<'py>(py: Python<'py>, rs: &[Record]) -> PyResult<Bound<'py, PyList>> 
 /// and glide records as lists of (n, value) in increasing n.
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct Summary {
-    #[pyo3(get)]
-    start: u64,
-    #[pyo3(get)]
-    end: u64,
-    #[pyo3(get)]
-    count: u64,
-    #[pyo3(get)]
-    total_stopping_time: Option<Py<StatSummary>>,
-    #[pyo3(get)]
-    stopping_time: Option<Py<StatSummary>>,
-    #[pyo3(get)]
-    odd_steps: Option<Py<StatSummary>>,
-    /// (n, value) of the highest maximum excursion, or None.
-    #[pyo3(get)]
-    max_excursion: Option<Py<PyAny>>,
+    inner: CoreSummary,
+    /// The histogram as a numpy array, made once.
     #[pyo3(get)]
     histogram: Py<PyAny>,
-    #[pyo3(get)]
-    delay_records: Py<PyList>,
-    #[pyo3(get)]
-    path_records: Py<PyList>,
-    #[pyo3(get)]
-    glide_records: Py<PyList>,
 }
 
 impl Summary {
-    fn new(py: Python<'_>, s: CoreSummary) -> PyResult<Self> {
-        let opt = |x: Option<StatSummary>| x.map(|x| Py::new(py, x)).transpose();
-        Ok(Summary {
-            start: s.start,
-            end: s.end,
-            count: s.count,
-            total_stopping_time: opt(stat(s.count, s.total_stopping_time))?,
-            stopping_time: opt(stat(s.count, s.stopping_time))?,
-            odd_steps: opt(stat(s.count, s.odd_steps))?,
-            max_excursion: s
-                .max_excursion
-                .map(|r| -> PyResult<Py<PyAny>> {
-                    Ok((r.n, r.value.into_pyobject(py)?)
-                        .into_pyobject(py)?
-                        .into_any()
-                        .unbind())
-                })
-                .transpose()?,
-            histogram: PyArray1::from_vec(py, s.histogram).into_any().unbind(),
-            delay_records: records(py, &s.delay_records)?.unbind(),
-            path_records: records(py, &s.path_records)?.unbind(),
-            glide_records: records(py, &s.glide_records)?.unbind(),
+    fn new(py: Python<'_>, inner: CoreSummary) -> Self {
+        let histogram = PyArray1::from_slice(py, &inner.histogram)
+            .into_any()
+            .unbind();
+        Summary { inner, histogram }
+    }
+
+    fn stat(&self, py: Python<'_>, s: Option<CoreStat>) -> PyResult<Option<Py<StatSummary>>> {
+        s.map(|inner| {
+            Py::new(
+                py,
+                StatSummary {
+                    count: self.inner.count,
+                    inner,
+                },
+            )
         })
+        .transpose()
     }
 }
 
 #[pymethods]
 impl Summary {
-    /// The summary as plain dicts, lists and ints (JSON-friendly; the histogram as a list).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("start", self.start)?;
-        d.set_item("end", self.end)?;
-        d.set_item("count", self.count)?;
-        for (name, s) in [
-            ("total_stopping_time", &self.total_stopping_time),
-            ("stopping_time", &self.stopping_time),
-            ("odd_steps", &self.odd_steps),
-        ] {
-            match s {
-                Some(s) => d.set_item(name, s.get().to_dict(py)?)?,
-                None => d.set_item(name, py.None())?,
-            }
-        }
-        d.set_item("max_excursion", &self.max_excursion)?;
-        d.set_item("histogram", self.histogram.bind(py).call_method0("tolist")?)?;
-        d.set_item(
-            "delay_records",
-            self.delay_records.bind(py).get_slice(0, usize::MAX),
-        )?;
-        d.set_item(
-            "path_records",
-            self.path_records.bind(py).get_slice(0, usize::MAX),
-        )?;
-        d.set_item(
-            "glide_records",
-            self.glide_records.bind(py).get_slice(0, usize::MAX),
-        )?;
-        Ok(d)
+    #[getter]
+    fn start(&self) -> u64 {
+        self.inner.start
     }
 
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let tst = match &self.total_stopping_time {
-            Some(s) => s.get().__repr__(),
-            None => "None".into(),
-        };
-        Ok(format!(
+    #[getter]
+    fn end(&self) -> u64 {
+        self.inner.end
+    }
+
+    #[getter]
+    fn count(&self) -> u64 {
+        self.inner.count
+    }
+
+    #[getter]
+    fn total_stopping_time(&self, py: Python<'_>) -> PyResult<Option<Py<StatSummary>>> {
+        self.stat(py, self.inner.total_stopping_time)
+    }
+
+    #[getter]
+    fn stopping_time(&self, py: Python<'_>) -> PyResult<Option<Py<StatSummary>>> {
+        self.stat(py, self.inner.stopping_time)
+    }
+
+    #[getter]
+    fn odd_steps(&self, py: Python<'_>) -> PyResult<Option<Py<StatSummary>>> {
+        self.stat(py, self.inner.odd_steps)
+    }
+
+    /// (n, value) of the highest maximum excursion, or None.
+    #[getter]
+    fn max_excursion<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        self.inner
+            .max_excursion
+            .map(|r| (r.n, r.value).into_pyobject(py))
+            .transpose()
+    }
+
+    #[getter]
+    fn delay_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        records(py, &self.inner.delay_records)
+    }
+
+    #[getter]
+    fn path_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        records(py, &self.inner.path_records)
+    }
+
+    #[getter]
+    fn glide_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        records(py, &self.inner.glide_records)
+    }
+
+    /// The summary as plain dicts, lists and ints, in the core's shape (the keys of the
+    /// command line's `range --json`; numbers as ints, not strings): `start`, `end`, `count`,
+    /// `sum_S`, `mean_S`, `max_S`, `max_S_n` for each step statistic S (None when not asked
+    /// for), `max_excursion`, `max_excursion_n`, `histogram` (a list), and `delay_records`,
+    /// `path_records`, `glide_records` as lists of {"n": ..., "value": ...}.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        shaped(py, &self.inner)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Summary>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        let tst = self.inner.total_stopping_time.map_or("None".into(), |s| {
+            StatSummary {
+                count: self.inner.count,
+                inner: s,
+            }
+            .__repr__()
+        });
+        let max = self
+            .inner
+            .max_excursion
+            .map_or("None".into(), |r| format!("({}, {})", r.n, r.value));
+        format!(
             "Summary(start={}, end={}, count={}, total_stopping_time={}, max_excursion={}, delay_records={}, path_records={}, glide_records={})",
-            self.start,
-            self.end,
-            self.count,
+            self.inner.start,
+            self.inner.end,
+            self.inner.count,
             tst,
-            self.max_excursion.as_ref().map_or(Ok("None".to_string()), |m| m.bind(py).repr().map(|r| r.to_string()))?,
-            self.delay_records.bind(py).len(),
-            self.path_records.bind(py).len(),
-            self.glide_records.bind(py).len(),
-        ))
+            max,
+            self.inner.delay_records.len(),
+            self.inner.path_records.len(),
+            self.inner.glide_records.len(),
+        )
     }
 }
 
@@ -271,36 +266,63 @@ impl Summary {
 /// following, and the highest value met on the way (with its start value).
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct Verification {
-    #[pyo3(get)]
-    start: u64,
-    #[pyo3(get)]
-    end: u64,
-    #[pyo3(get)]
-    verified: u64,
-    #[pyo3(get)]
-    followed: u64,
-    #[pyo3(get)]
-    max_value: Py<PyAny>,
-    #[pyo3(get)]
-    max_value_n: u64,
+    inner: CoreVerification,
 }
 
 #[pymethods]
 impl Verification {
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        Ok(format!(
+    #[getter]
+    fn start(&self) -> u64 {
+        self.inner.start
+    }
+
+    #[getter]
+    fn end(&self) -> u64 {
+        self.inner.end
+    }
+
+    #[getter]
+    fn verified(&self) -> u64 {
+        self.inner.verified
+    }
+
+    #[getter]
+    fn followed(&self) -> u64 {
+        self.inner.followed
+    }
+
+    #[getter]
+    fn max_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        value_to_py(py, &self.inner.max_value)
+    }
+
+    #[getter]
+    fn max_value_n(&self) -> u64 {
+        self.inner.max_value_n
+    }
+
+    /// The core's shape: {"start", "end", "verified", "followed", "max_value", "max_value_n"}.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        shaped(py, &self.inner)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Verification>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+
+    fn __repr__(&self) -> String {
+        let v = &self.inner;
+        format!(
             "Verification(start={}, end={}, verified={}, followed={}, max_value={}, max_value_n={})",
-            self.start,
-            self.end,
-            self.verified,
-            self.followed,
-            self.max_value.bind(py).repr()?,
-            self.max_value_n
-        ))
+            v.start, v.end, v.verified, v.followed, v.max_value, v.max_value_n
+        )
     }
 }
 
 /// The range engine: its memo of step counts is reused by every call on the same engine.
+/// Any number of threads may call one engine at once.
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct RangeEngine {
     inner: Arc<CoreEngine>,
@@ -311,13 +333,14 @@ impl RangeEngine {
     /// RangeEngine(memo_bytes=None): memo_bytes caps the memo (default 256 MiB).
     #[new]
     #[pyo3(signature = (memo_bytes=None))]
-    fn new(memo_bytes: Option<usize>) -> Self {
-        RangeEngine {
-            inner: Arc::new(match memo_bytes {
-                Some(b) => CoreEngine::with_memo_bytes(b),
-                None => CoreEngine::new(),
-            }),
-        }
+    fn new(memo_bytes: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let inner = match given(memo_bytes) {
+            Some(b) => CoreEngine::with_memo_bytes(int_as(b, "memo_bytes")?),
+            None => CoreEngine::new(),
+        };
+        Ok(RangeEngine {
+            inner: Arc::new(inner),
+        })
     }
 
     /// Bytes the memo holds now.
@@ -328,7 +351,7 @@ impl RangeEngine {
 
     /// Statistics of every n in [start, end) as numpy arrays, one per field (uint16 step
     /// counts, uint64 maxima): a dict {field: array}. Releases the GIL; Ctrl-C stops it.
-    #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None))]
+    #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn columns<'py>(
         &self,
@@ -336,21 +359,24 @@ impl RangeEngine {
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
         fields: &Bound<'py, PyAny>,
-        threads: Option<i64>,
-        chunk_size: Option<i64>,
+        threads: Option<&Bound<'py, PyAny>>,
+        chunk_size: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let (a, b) = span(start, end)?;
         let w = want(fields)?;
-        let opts = Options::new(threads, chunk_size, progress)?;
+        let opts = Options::new(threads, chunk_size, progress, cancel)?;
         let engine = &self.inner;
-        let cols = long_call(py, b - a, &opts, |o| engine.columns(a..b, w, o))?;
+        let cols = long_call(py, b.saturating_sub(a), &opts, |o| {
+            engine.columns(a..b, w, o)
+        })?;
         columns_dict(py, cols)
     }
 
     /// Summary of [start, end): counts, sums, maxima, histogram and records, in memory
     /// independent of the range's size. Releases the GIL; Ctrl-C stops it.
-    #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None))]
+    #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn summary<'py>(
         &self,
@@ -358,77 +384,87 @@ impl RangeEngine {
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
         fields: &Bound<'py, PyAny>,
-        threads: Option<i64>,
-        chunk_size: Option<i64>,
+        threads: Option<&Bound<'py, PyAny>>,
+        chunk_size: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Summary> {
         let (a, b) = span(start, end)?;
         let w = want(fields)?;
-        let opts = Options::new(threads, chunk_size, progress)?;
+        let opts = Options::new(threads, chunk_size, progress, cancel)?;
         let engine = &self.inner;
-        let s = long_call(py, b - a, &opts, |o| engine.summary(a..b, w, o))?;
-        Summary::new(py, s)
+        let s = long_call(py, b.saturating_sub(a), &opts, |o| {
+            engine.summary(a..b, w, o)
+        })?;
+        Ok(Summary::new(py, s))
     }
 
     /// Shows that every n in [start, end) reaches 1, given that every smaller value does.
-    #[pyo3(signature = (start, end, threads=None, progress=None))]
+    #[pyo3(signature = (start, end, threads=None, progress=None, cancel=None))]
     fn verify<'py>(
         &self,
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-        threads: Option<i64>,
+        threads: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Verification> {
         let (a, b) = span(start, end)?;
-        let opts = Options::new(threads, None, progress)?;
+        let opts = Options::new(threads, None, progress, cancel)?;
         let engine = &self.inner;
-        let v = long_call(py, b - a, &opts, |o| engine.verify(a..b, o))?;
-        Ok(Verification {
-            start: v.start,
-            end: v.end,
-            verified: v.verified,
-            followed: v.followed,
-            max_value: value_to_py(py, &v.max_value)?.unbind(),
-            max_value_n: v.max_value_n,
-        })
+        let inner = long_call(py, b.saturating_sub(a), &opts, |o| engine.verify(a..b, o))?;
+        Ok(Verification { inner })
     }
 
     /// An iterator of (first_n, {field: array}) over [start, end), chunk_size start values
     /// at a time (memory stays near one chunk).
-    #[pyo3(signature = (start, end, fields, chunk_size, threads=None, progress=None))]
+    #[pyo3(signature = (start, end, fields, chunk_size, threads=None, progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn chunks<'py>(
         &self,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
         fields: &Bound<'py, PyAny>,
-        chunk_size: i64,
-        threads: Option<i64>,
+        chunk_size: &Bound<'py, PyAny>,
+        threads: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<ChunkIter> {
         let (a, b) = span(start, end)?;
         let w = want(fields)?;
-        let opts = Options::new(threads, Some(chunk_size), progress)?;
+        let opts = Options::new(threads, Some(chunk_size), progress, cancel)?;
+        let chunk_size = opts.chunk_size.unwrap_or_default();
+        // the core checks the range and the chunk size now, not at the first chunk
+        let check = RunOptions {
+            chunk_size,
+            ..RunOptions::default()
+        };
+        self.inner.chunks(a..b, w, check).map_err(error)?;
+        let cursor = ChunkCursor::new(a..b, w).map_err(error)?;
         Ok(ChunkIter {
             engine: self.inner.clone(),
-            cursor: Mutex::new(ChunkCursor::new(a..b, w).map_err(error)?),
+            remaining: AtomicU64::new(cursor.remaining()),
+            cursor: Mutex::new(cursor),
             threads: opts.threads,
-            chunk_size: opts.chunk_size.unwrap_or(1),
+            chunk_size,
             progress: opts.progress.map(Bound::unbind),
+            cancel: opts.cancel,
         })
     }
 }
 
 /// Iterator over a range in chunks: each item is (first_n, {field: numpy array}); only one
-/// chunk is held at a time.
+/// chunk is held at a time. Like a generator, it refuses to run in two threads at once.
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct ChunkIter {
     engine: Arc<CoreEngine>,
     cursor: Mutex<ChunkCursor>,
+    remaining: AtomicU64,
     threads: Option<usize>,
     chunk_size: u64,
     progress: Option<Py<PyAny>>,
+    cancel: Option<collatz_core::range::CancelToken>,
 }
 
 #[pymethods]
@@ -442,34 +478,40 @@ impl ChunkIter {
             threads: self.threads,
             chunk_size: Some(self.chunk_size),
             progress: self.progress.as_ref().map(|p| p.bind(py).clone()),
+            cancel: self.cancel.clone(),
         };
-        let mut cursor = self
-            .cursor
-            .lock()
-            .map_err(|_| PyValueError::new_err("the iterator failed earlier"))?;
+        // never wait for the lock with the GIL held: the thread holding it needs the GIL to
+        // finish (it checks signals), so a second caller is refused, as a running generator is
+        let mut cursor = match self.cursor.try_lock() {
+            Ok(c) => c,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return Err(error(Error::InvalidArgument(
+                    "the chunk iterator is already running in another thread".into(),
+                )))
+            }
+        };
         let size = cursor.remaining().min(self.chunk_size);
         if size == 0 {
             return Ok(None);
         }
         let engine = &self.engine;
         let cur = &mut *cursor;
-        let cols = long_call(py, size, &opts, |o| {
+        let result = long_call(py, size, &opts, |o| {
             cur.next_chunk(engine, o).unwrap_or_else(|| {
                 Err(collatz_core::Error::InvalidArgument("no chunk left".into()))
             })
-        })?;
+        });
+        self.remaining.store(cursor.remaining(), Ordering::Relaxed);
+        let cols = result?;
         let first = cols.start;
         Ok(Some((first, columns_dict(py, cols)?)))
     }
 
     /// Start values not yet returned.
     #[getter]
-    fn remaining(&self) -> PyResult<u64> {
-        Ok(self
-            .cursor
-            .lock()
-            .map_err(|_| PyValueError::new_err("the iterator failed earlier"))?
-            .remaining())
+    fn remaining(&self) -> u64 {
+        self.remaining.load(Ordering::Relaxed)
     }
 }
 
@@ -483,15 +525,13 @@ pub struct StepCache {
 #[pymethods]
 impl StepCache {
     #[new]
-    #[pyo3(signature = (dense_below=1 << 20, capacity=1 << 20))]
-    fn new(dense_below: i64, capacity: i64) -> PyResult<Self> {
-        let (Ok(dense_below), Ok(capacity)) =
-            (u64::try_from(dense_below), usize::try_from(capacity))
-        else {
-            return Err(PyValueError::new_err(format!(
-                "dense_below must be at least 2 and capacity at least 0, got {dense_below} and {capacity}"
-            )));
-        };
+    #[pyo3(signature = (dense_below=None, capacity=None))]
+    fn new(
+        dense_below: Option<&Bound<'_, PyAny>>,
+        capacity: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let dense_below = given(dense_below).map_or(Ok(1 << 20), |v| int_as(v, "dense_below"))?;
+        let capacity = given(capacity).map_or(Ok(1 << 20), |v| int_as(v, "capacity"))?;
         Ok(StepCache {
             inner: CoreCache::new(dense_below, capacity).map_err(error)?,
         })
@@ -502,19 +542,13 @@ impl StepCache {
         let v = start_value(n)?;
         let x = v
             .as_u64()
-            .ok_or_else(|| PyOverflowError::new_err("the cache holds start values below 2**64"))?;
+            .ok_or_else(|| overflow_error("the cache holds start values below 2**64".into()))?;
         self.inner.total_stopping_time(x).map_err(error)
     }
 
     /// Counters: {"hits", "misses", "evictions", "entries"}.
-    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = self.inner.stats();
-        let d = PyDict::new(py);
-        d.set_item("hits", s.hits)?;
-        d.set_item("misses", s.misses)?;
-        d.set_item("evictions", s.evictions)?;
-        d.set_item("entries", s.entries)?;
-        Ok(d)
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        shaped(py, &self.inner.stats())
     }
 
     #[getter]
@@ -542,6 +576,8 @@ impl StepCache {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+    m.add("FIELDS", PyTuple::new(m.py(), names)?)?;
     m.add_class::<RangeEngine>()?;
     m.add_class::<Summary>()?;
     m.add_class::<StatSummary>()?;

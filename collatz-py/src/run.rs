@@ -1,67 +1,122 @@
-//! Running a long core call: without the GIL, with Ctrl-C and progress.
+//! Running a long core call: without the GIL, with Ctrl-C, a cancel token and progress.
 //!
 //! The call runs on a worker thread while the calling thread, detached from the interpreter,
-//! waits for it in slices of [`TICK`]; after each slice it attaches briefly to check for
-//! signals (a `KeyboardInterrupt` cancels the core call through its token and is raised once
-//! the worker has stopped) and to report progress to the Python callback. Short calls run
-//! inline. A panic in the core becomes a `RuntimeError`; none reaches Python as a crash.
+//! waits for it in slices of [`TICK`]; after each slice it looks at the caller's
+//! [`CancelToken`] (cancelled: the core call stops and `CancelledError` is raised) and attaches
+//! briefly to check for signals (a `KeyboardInterrupt` cancels the core call through its own
+//! token and is raised once the worker has stopped) and to report progress to the Python
+//! callback. Short calls run inline. A panic in the core becomes a `RuntimeError`; none
+//! reaches Python as a crash. Nothing here holds a lock: calls from many Python threads on one
+//! engine wait only for their own worker.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use collatz_core::range::{CancelToken, RunOptions};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use collatz_core::range::{CancelToken as CoreToken, RunOptions};
+use collatz_core::Error;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
-use crate::convert::error;
+use crate::convert::count_arg;
+use crate::errors::{error, type_error};
 
-/// How often a waiting call checks for signals and reports progress.
+/// How often a waiting call checks for signals, its cancel token, and reports progress.
 const TICK: Duration = Duration::from_millis(40);
 
 /// Calls of fewer start values than this run inline, with the GIL held.
 pub const INLINE_BELOW: u64 = 1 << 15;
+
+/// A flag that stops the range calls it is passed to (``cancel=token``): ``token.cancel()``,
+/// from any thread, makes them raise ``CancelledError`` within about 50 ms. One token may be
+/// shared by several calls; a cancelled token stays cancelled.
+#[pyclass(frozen, module = "collatz_engine")]
+pub struct CancelToken {
+    inner: CoreToken,
+}
+
+#[pymethods]
+impl CancelToken {
+    #[new]
+    fn new() -> Self {
+        CancelToken {
+            inner: CoreToken::new(),
+        }
+    }
+
+    /// Asks every call holding this token to stop (they raise ``CancelledError``).
+    fn cancel(&self) {
+        self.inner.cancel();
+    }
+
+    /// Whether ``cancel()`` was called.
+    #[getter]
+    fn cancelled(&self) -> bool {
+        self.inner.is_cancelled()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("CancelToken(cancelled={})", self.cancelled())
+    }
+}
+
+/// An optional argument that was given and is not None.
+pub fn given<'a, 'py>(arg: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    arg.filter(|v| !v.is_none())
+}
 
 /// The options a Python caller can set on a long call.
 pub struct Options<'py> {
     pub threads: Option<usize>,
     pub chunk_size: Option<u64>,
     pub progress: Option<Bound<'py, PyAny>>,
+    /// The caller's token (`cancel=`), if any.
+    pub cancel: Option<CoreToken>,
 }
 
 impl<'py> Options<'py> {
+    /// The options from their Python arguments. Counts below 1 are left for the core to refuse
+    /// (with its own message); only types are checked here.
     pub fn new(
-        threads: Option<i64>,
-        chunk_size: Option<i64>,
+        threads: Option<&Bound<'py, PyAny>>,
+        chunk_size: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Self> {
-        let positive = |v: i64, what: &str| {
-            if v < 1 {
-                Err(PyValueError::new_err(format!(
-                    "{what} must be at least 1, got {v}"
-                )))
-            } else {
-                Ok(v)
-            }
-        };
         let progress = progress.filter(|p| !p.is_none());
         if let Some(p) = &progress {
             if !p.is_callable() {
-                return Err(pyo3::exceptions::PyTypeError::new_err(
-                    "progress must be a callable taking (done, total), or None",
+                return Err(type_error(
+                    "progress must be a callable taking (done, total), or None".into(),
                 ));
             }
         }
+        let cancel = match given(cancel) {
+            None => None,
+            Some(c) => Some(
+                c.cast::<CancelToken>()
+                    .map_err(|_| type_error("cancel must be a CancelToken, or None".into()))?
+                    .get()
+                    .inner
+                    .clone(),
+            ),
+        };
         Ok(Options {
-            threads: threads
-                .map(|t| positive(t, "threads").map(|t| t as usize))
+            threads: given(threads)
+                .map(|t| count_arg(t, "threads"))
                 .transpose()?,
-            chunk_size: chunk_size
-                .map(|c| positive(c, "chunk_size").map(|c| c as u64))
+            chunk_size: given(chunk_size)
+                .map(|c| count_arg(c, "chunk_size"))
                 .transpose()?,
             progress,
+            cancel,
         })
+    }
+
+    /// Whether the caller's token was cancelled.
+    fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(CoreToken::is_cancelled)
     }
 }
 
@@ -89,11 +144,15 @@ pub fn long_call<T: Send>(
         done.fetch_max(d, Ordering::Relaxed);
         total.store(t, Ordering::Relaxed);
     };
-    let cancel = CancelToken::new();
+    if options.cancelled() {
+        return Err(error(Error::Cancelled));
+    }
+    // the call's own token: the caller's token (polled below) or a signal cancels it
+    let stop = CoreToken::new();
     let mut opts = RunOptions {
         threads: options.threads,
         progress: Some(&record),
-        cancel: Some(cancel.clone()),
+        cancel: Some(stop.clone()),
         ..RunOptions::default()
     };
     if let Some(c) = options.chunk_size {
@@ -115,6 +174,7 @@ pub fn long_call<T: Send>(
         report(py)?;
         return Ok(out);
     }
+    let user = options.cancel.clone();
     let outcome = py.detach(|| {
         std::thread::scope(|s| {
             let (tx, rx) = mpsc::channel();
@@ -131,10 +191,13 @@ pub fn long_call<T: Send>(
                         if interrupted.is_some() {
                             continue; // cancelled: wait for the worker to stop
                         }
+                        if user.as_ref().is_some_and(CoreToken::is_cancelled) {
+                            stop.cancel(); // the worker returns Error::Cancelled
+                        }
                         let checked =
                             Python::attach(|py| py.check_signals().and_then(|_| report(py)));
                         if let Err(e) = checked {
-                            cancel.cancel();
+                            stop.cancel();
                             interrupted = Some(e);
                         }
                     }

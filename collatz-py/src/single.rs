@@ -5,13 +5,38 @@ use collatz_core::{Limits, Map as CoreMap, Outcome, Step, Value};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::convert::{big_to_py, error, int_arg, start_value, value_to_py};
+use crate::convert::{big_to_py, int_arg, int_as, map_value, start_value, value_to_py};
+use crate::errors::error;
+use crate::run::given;
+
+/// Caller-set limits from optional Python ints (`None`: no limit of that kind, or `default`).
+fn limits(
+    max_steps: Option<&Bound<'_, PyAny>>,
+    max_bits: Option<&Bound<'_, PyAny>>,
+    default: Limits,
+) -> PyResult<Limits> {
+    let or = |o: Option<&Bound<'_, PyAny>>, what, d| match given(o) {
+        Some(v) => int_as::<u64>(v, what),
+        None => Ok(d),
+    };
+    Ok(Limits {
+        max_steps: or(max_steps, "max_steps", default.max_steps)?,
+        max_bits: or(max_bits, "max_bits", default.max_bits)?,
+    })
+}
 
 /// Steps of the 3x+1 map C (n/2 for even n, 3n+1 for odd n) from n to 1 (OEIS A006577).
-/// n: a positive int of any size.
+/// n: a positive int of any size. max_steps / max_bits (default: none) stop the walk with
+/// LimitExceededError after that many steps or once a value has more bits.
 #[pyfunction]
-fn total_stopping_time(n: &Bound<'_, PyAny>) -> PyResult<u64> {
-    collatz_core::total_stopping_time(start_value(n)?).map_err(error)
+#[pyo3(signature = (n, /, *, max_steps=None, max_bits=None))]
+fn total_stopping_time(
+    n: &Bound<'_, PyAny>,
+    max_steps: Option<&Bound<'_, PyAny>>,
+    max_bits: Option<&Bound<'_, PyAny>>,
+) -> PyResult<u64> {
+    let limits = limits(max_steps, max_bits, Limits::UNLIMITED)?;
+    collatz_core::total_stopping_time_with_limits(start_value(n)?, &limits).map_err(error)
 }
 
 /// Steps of C until the value first falls below n (the glide, OEIS A102419); 0 for n = 1.
@@ -95,12 +120,21 @@ impl Stats {
     }
 }
 
-/// Every statistic of n in one pass: a frozen Stats object.
+/// Every statistic of n in one pass: a frozen Stats object. max_steps / max_bits (default:
+/// none) stop the walk with LimitExceededError.
 #[pyfunction]
-fn stats(n: &Bound<'_, PyAny>) -> PyResult<Stats> {
+#[pyo3(signature = (n, /, *, max_steps=None, max_bits=None))]
+fn stats(
+    n: &Bound<'_, PyAny>,
+    max_steps: Option<&Bound<'_, PyAny>>,
+    max_bits: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Stats> {
     let py = n.py();
+    let limits = limits(max_steps, max_bits, Limits::UNLIMITED)?;
     let v = start_value(n)?;
-    let s = py.detach(move || collatz_core::stats(v)).map_err(error)?;
+    let s = py
+        .detach(move || collatz_core::stats_with_limits(v, &limits))
+        .map_err(error)?;
     Ok(Stats {
         n: value_to_py(py, &s.n)?.unbind(),
         total_stopping_time: s.total_stopping_time,
@@ -187,17 +221,21 @@ impl TreeLevels {
 }
 
 /// An iterator over the levels 0..=max_depth of the predecessor tree; a level with more than
-/// max_level_size values raises OverflowError instead of using the memory.
+/// max_level_size values raises LimitExceededError (an OverflowError) instead of using the
+/// memory.
 #[pyfunction]
 #[pyo3(signature = (max_depth, max_level_size=None))]
-fn tree_levels(max_depth: u32, max_level_size: Option<usize>) -> TreeLevels {
-    let inner = collatz_core::tree_levels(max_depth);
-    TreeLevels {
-        inner: match max_level_size {
-            Some(cap) => inner.with_max_level_size(cap),
+fn tree_levels(
+    max_depth: &Bound<'_, PyAny>,
+    max_level_size: Option<&Bound<'_, PyAny>>,
+) -> PyResult<TreeLevels> {
+    let inner = collatz_core::tree_levels(int_as(max_depth, "max_depth")?);
+    Ok(TreeLevels {
+        inner: match given(max_level_size) {
+            Some(cap) => inner.with_max_level_size(int_as(cap, "max_level_size")?),
             None => inner,
         },
-    }
+    })
 }
 
 /// A generalised map: n/2 for even n, a*n + b for odd n (a odd >= 1, b odd).
@@ -209,9 +247,9 @@ pub struct Map {
 #[pymethods]
 impl Map {
     #[new]
-    fn new(a: i64, b: i64) -> PyResult<Self> {
+    fn new(a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Map {
-            inner: CoreMap::new(a, b).map_err(error)?,
+            inner: CoreMap::new(int_as(a, "a")?, int_as(b, "b")?).map_err(error)?,
         })
     }
 
@@ -236,22 +274,19 @@ impl Map {
     /// Returns a dict: outcome ("reached_one", "cycle", "step_limit", "bit_limit"), steps,
     /// odd_steps, even_steps, max, stopping_time, and for a cycle its min, least_abs, length
     /// and entered_after.
+    ///
+    /// The dict is built here rather than from the core's serde form of a run, which writes
+    /// n and max as decimal text: they may have thousands of digits.
     #[pyo3(signature = (n, max_steps=None, max_bits=None))]
     fn run<'py>(
         &self,
         n: &Bound<'py, PyAny>,
-        max_steps: Option<u64>,
-        max_bits: Option<u64>,
+        max_steps: Option<&Bound<'py, PyAny>>,
+        max_bits: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let py = n.py();
-        let x: BigInt = int_arg(n, "n")?;
-        let mut limits = Limits::default();
-        if let Some(s) = max_steps {
-            limits.max_steps = s;
-        }
-        if let Some(b) = max_bits {
-            limits.max_bits = b;
-        }
+        let limits = limits(max_steps, max_bits, Limits::default())?;
+        let x: BigInt = map_value(n, "n")?;
         let map = self.inner;
         let r = py.detach(move || map.run(x, &limits)).map_err(error)?;
         let d = PyDict::new(py);
@@ -282,6 +317,20 @@ impl Map {
     }
 }
 
+/// The process-wide cap on the bit length of start values (ints and parsed text): larger
+/// ones raise LimitExceededError. Default 2**19 bits.
+#[pyfunction]
+fn max_input_bits() -> u64 {
+    collatz_core::max_input_bits()
+}
+
+/// Sets the cap of max_input_bits() for the whole process (every thread).
+#[pyfunction]
+fn set_max_input_bits(bits: &Bound<'_, PyAny>) -> PyResult<()> {
+    collatz_core::set_max_input_bits(int_as(bits, "bits")?);
+    Ok(())
+}
+
 /// An integer from text such as "2^100 - 1", "1e9" or "12345" (the CLI's syntax).
 #[pyfunction]
 fn parse<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -302,6 +351,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(predecessors, m)?)?;
     m.add_function(wrap_pyfunction!(tree_levels, m)?)?;
     m.add_function(wrap_pyfunction!(parse, m)?)?;
+    m.add_function(wrap_pyfunction!(max_input_bits, m)?)?;
+    m.add_function(wrap_pyfunction!(set_max_input_bits, m)?)?;
     m.add_class::<Stats>()?;
     m.add_class::<Trajectory>()?;
     m.add_class::<TreeLevels>()?;

@@ -33,8 +33,13 @@ def test_summary_object():
     s = ce.summary(1, 1000)
     assert s.count == 999 and s.start == 1 and s.end == 1000
     assert s.histogram.dtype == np.uint64
+    # the core's shape (the keys of `collatz range --json`), numbers as ints
     d = s.to_dict()
-    assert d["total_stopping_time"]["max_n"] == 871 and d["delay_records"][-1] == (871, 178)
+    assert d["max_total_stopping_time_n"] == 871 and d["delay_records"][-1] == {"n": 871, "value": 178}
+    assert d["path_records"][-1] == {"n": s.path_records[-1][0], "value": s.path_records[-1][1]}
+    assert d["sum_odd_steps"] is None and d["histogram"] == s.histogram.tolist()
+    assert s.total_stopping_time.to_dict() == {"sum": d["sum_total_stopping_time"], "max": 178, "max_n": 871}
+    assert s == ce.summary(1, 1000) and s != ce.summary(1, 999)
     assert abs(s.total_stopping_time.mean - s.total_stopping_time.sum / 999) < 1e-9
     assert "Summary(" in repr(s) and "StatSummary(" in repr(s.total_stopping_time)
     with pytest.raises(AttributeError):

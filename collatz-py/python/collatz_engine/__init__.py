@@ -18,16 +18,33 @@ Ranges [start, end) of start values below 2**64, as numpy arrays, summaries or c
     >>> ce.summary(1, 10**6).delay_records[-1]
     (837799, 524)
 
-Long calls release the GIL, stop with KeyboardInterrupt on Ctrl-C, and take a progress
-callback ``progress(done, total)`` or ``progress=True`` for a tqdm bar.
+Long calls release the GIL, stop with KeyboardInterrupt on Ctrl-C or with CancelledError
+through a ``CancelToken`` (``cancel=token``), and take a progress callback
+``progress(done, total)`` or ``progress=True`` for a tqdm bar. Any number of threads may call
+one engine at once.
+
+Errors derive from ``CollatzError`` and from the matching builtin (``ValueError``,
+``TypeError``, ``OverflowError``, ``MemoryError``): see ``collatz_engine._errors``.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 from . import _native
+from ._errors import (
+    CancelledError,
+    CollatzError,
+    CollatzMemoryError,
+    CollatzOverflowError,
+    CollatzTypeError,
+    CollatzValueError,
+    LimitExceededError,
+    ParseError,
+)
 from ._native import (
+    CancelToken,
     ChunkIter,
     Map,
     RangeEngine,
@@ -39,8 +56,10 @@ from ._native import (
     TreeLevels,
     Verification,
     max_excursion,
+    max_input_bits,
     parse,
     predecessors,
+    set_max_input_bits,
     shortcut_trajectory,
     stats,
     stopping_time,
@@ -52,7 +71,16 @@ from ._native import (
 __version__: str = _native.__version__
 
 __all__ = [
+    "CancelToken",
+    "CancelledError",
     "ChunkIter",
+    "CollatzError",
+    "CollatzMemoryError",
+    "CollatzOverflowError",
+    "CollatzTypeError",
+    "CollatzValueError",
+    "LimitExceededError",
+    "ParseError",
     "Map",
     "RangeEngine",
     "StatSummary",
@@ -68,8 +96,10 @@ __all__ = [
     "dataframe",
     "default_engine",
     "max_excursion",
+    "max_input_bits",
     "parse",
     "predecessors",
+    "set_max_input_bits",
     "shortcut_trajectory",
     "stats",
     "stopping_time",
@@ -81,21 +111,24 @@ __all__ = [
     "__version__",
 ]
 
-#: The statistics a range call can compute.
-FIELDS: Tuple[str, ...] = ("total_stopping_time", "stopping_time", "odd_steps", "max_excursion")
+#: The statistics a range call can compute (their names as collatz-core defines them).
+FIELDS: Tuple[str, ...] = _native.FIELDS
 
 Fields = Union[str, Sequence[str]]
 Progress = Union[None, bool, Callable[[int, int], Any]]
 
 _default_engine: Optional[RangeEngine] = None
+_default_engine_lock = threading.Lock()
 
 
 def default_engine() -> RangeEngine:
     """The engine used by the module-level range functions (created on first use; its memo
-    of step counts, capped at 256 MiB, is reused by every call)."""
+    of step counts, capped at 256 MiB, is reused by every call, from any thread)."""
     global _default_engine
     if _default_engine is None:
-        _default_engine = RangeEngine()
+        with _default_engine_lock:
+            if _default_engine is None:
+                _default_engine = RangeEngine()
     return _default_engine
 
 
@@ -138,6 +171,7 @@ def columns(
     threads: Optional[int] = None,
     chunk_size: Optional[int] = None,
     progress: Progress = None,
+    cancel: Optional[CancelToken] = None,
     engine: Optional[RangeEngine] = None,
 ) -> Dict[str, Any]:
     """Statistics of every n in [start, end) as numpy arrays, one per field.
@@ -146,13 +180,15 @@ def columns(
     uint64 (an object array of exact ints past n = 12,327,829,503). Entry i belongs to
     n = start + i. The arrays are moved from Rust without a per-element copy.
     threads: worker threads (default: one per core); chunk_size: start values per unit of
-    parallel work; progress: a callable progress(done, total), or True for a tqdm bar.
+    parallel work; progress: a callable progress(done, total), or True for a tqdm bar;
+    cancel: a CancelToken whose cancel() stops the call with CancelledError.
     """
     eng = engine or default_engine()
     return _with_progress(
         progress,
         "columns",
-        lambda p: eng.columns(start, end, fields, threads=threads, chunk_size=chunk_size, progress=p),
+        lambda p: eng.columns(start, end, fields, threads=threads, chunk_size=chunk_size, progress=p,
+                              cancel=cancel),
     )
 
 
@@ -164,6 +200,7 @@ def summary(
     threads: Optional[int] = None,
     chunk_size: Optional[int] = None,
     progress: Progress = None,
+    cancel: Optional[CancelToken] = None,
     engine: Optional[RangeEngine] = None,
 ) -> Summary:
     """Summary of [start, end) in memory independent of its size: count, sum/mean/max of each
@@ -173,7 +210,8 @@ def summary(
     return _with_progress(
         progress,
         "summary",
-        lambda p: eng.summary(start, end, fields, threads=threads, chunk_size=chunk_size, progress=p),
+        lambda p: eng.summary(start, end, fields, threads=threads, chunk_size=chunk_size, progress=p,
+                              cancel=cancel),
     )
 
 
@@ -185,12 +223,13 @@ def chunks(
     chunk_size: int = 1 << 22,
     threads: Optional[int] = None,
     progress: Optional[Callable[[int, int], Any]] = None,
+    cancel: Optional[CancelToken] = None,
     engine: Optional[RangeEngine] = None,
 ) -> ChunkIter:
     """An iterator over [start, end) in chunks of chunk_size start values: each item is
     (first_n, {field: numpy array}). Memory stays near one chunk, whatever the range."""
     eng = engine or default_engine()
-    return eng.chunks(start, end, fields, chunk_size, threads=threads, progress=progress)
+    return eng.chunks(start, end, fields, chunk_size, threads=threads, progress=progress, cancel=cancel)
 
 
 def verify(
@@ -199,12 +238,14 @@ def verify(
     *,
     threads: Optional[int] = None,
     progress: Progress = None,
+    cancel: Optional[CancelToken] = None,
     engine: Optional[RangeEngine] = None,
 ) -> Verification:
     """Shows that every n in [start, end) reaches 1, given that every smaller value does
     (residue sieves, then following the survivors). Returns a Verification."""
     eng = engine or default_engine()
-    return _with_progress(progress, "verify", lambda p: eng.verify(start, end, threads=threads, progress=p))
+    return _with_progress(progress, "verify",
+                          lambda p: eng.verify(start, end, threads=threads, progress=p, cancel=cancel))
 
 
 def dataframe(
