@@ -1,7 +1,6 @@
 //! The serialised form of the results, defined once (serde): what `collatz stats`, `range` and
 //! `verify` print with `--json`, and what any serde format (Python dicts, JavaScript objects)
-//! gets from [`Stats`](crate::Stats), [`Summary`], [`Record`], [`StatSummary`] and
-//! [`Verification`].
+//! gets from [`Stats`], [`Summary`], [`Record`], [`StatSummary`] and [`Verification`].
 //!
 //! Start values, range bounds and maxima are decimal strings: they pass 2^53, past which JSON
 //! numbers are not exact in JavaScript and many parsers. Step counts, counts, sums and means
