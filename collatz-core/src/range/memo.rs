@@ -4,22 +4,27 @@
 //! A [`Memo`] is allocated once at a fixed capacity (zeroed fresh pages, advised huge) and never
 //! moves; its watermark `len` says how much of it holds results: every n below it is finished,
 //! and nothing below it is ever written again. Readers load the watermark with Acquire and read
-//! below it without a lock. One call at a time grows it (the writer of a [`MemoSlot`], taken
-//! with `try_lock`, never waited for): its chunks write entries at or above the watermark, and
-//! the watermark is stored with Release once the chunks below it are done (see `pipeline`).
+//! below it without a lock. One call at a time grows it (the [`Writer`] of a [`MemoSlot`], an
+//! atomic flag that no thread of the pool ever waits for): its chunks write entries at or
+//! above the watermark, and the watermark is stored with Release once the chunks below it are
+//! done (see `pipeline`). The writer is given back the moment the growth is done, not at the
+//! end of the call.
 //!
 //! A memo that must grow past its capacity, or gain odd steps or maxima, is replaced: the
 //! writer builds a new one (copying the finished entries) and swaps it into the slot. Calls
 //! that loaded the old one keep reading it through their `Arc` until they end.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
 use super::kernel::{prefix_table, MemoView, PREFIX_LEN};
 use super::split::MemoSlices;
+use super::CancelToken;
+use crate::error::{Error, Result};
 
 /// One table of the memo: `cap` entries at a fixed address, written through raw pointers by
 /// chunks that own disjoint parts of it (see [`Memo::write`]).
@@ -244,11 +249,13 @@ impl Memo {
 }
 
 /// Where an engine keeps one memo: the current tables, swapped whole when they are replaced,
-/// and the writer's token. Loading the tables never waits; taking the writer never waits either
-/// (a call that finds it taken runs on the tables as they are).
+/// and the writer's flag. Loading the tables never waits, and neither does
+/// [`MemoSlot::try_writer`] (a call that finds the writer taken runs on the tables as they
+/// are).
 pub(super) struct MemoSlot {
     current: ArcSwap<Memo>,
-    writer: Mutex<()>,
+    /// Whether a call holds the writer.
+    busy: AtomicBool,
 }
 
 impl std::fmt::Debug for MemoSlot {
@@ -257,10 +264,11 @@ impl std::fmt::Debug for MemoSlot {
     }
 }
 
-/// The right to grow or replace a slot's memo, held by one call at a time.
+/// The right to grow or replace a slot's memo, held by one call at a time and given back by
+/// [`Writer::release`] (from any thread, once) or when dropped.
 pub(super) struct Writer<'a> {
     slot: &'a MemoSlot,
-    _token: MutexGuard<'a, ()>,
+    held: AtomicBool,
 }
 
 impl MemoSlot {
@@ -269,7 +277,7 @@ impl MemoSlot {
         let small = Memo::new(2, odd, max).expect("a memo of two entries");
         MemoSlot {
             current: ArcSwap::from_pointee(small),
-            writer: Mutex::new(()),
+            busy: AtomicBool::new(false),
         }
     }
 
@@ -280,26 +288,53 @@ impl MemoSlot {
 
     /// The writer, if no other call holds it. Never waits.
     pub fn try_writer(&self) -> Option<Writer<'_>> {
-        let token = match self.writer.try_lock() {
-            Ok(g) => g,
-            // a panic in a call that held it cannot leave the memo invalid: its watermark
-            // covers only finished entries
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => return None,
-        };
+        self.busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()?;
         Some(Writer {
             slot: self,
-            _token: token,
+            held: AtomicBool::new(true),
         })
+    }
+
+    /// The writer, once the call that holds it is done growing the memo (a bounded time: at
+    /// most the growth to the memo's cap), or [`Error::Cancelled`]. Only for callers outside
+    /// the pool's threads: a pool thread may be running, nested, the very call it would wait
+    /// for.
+    pub fn wait_writer(&self, cancel: Option<&CancelToken>) -> Result<Writer<'_>> {
+        debug_assert!(rayon::current_thread_index().is_none());
+        loop {
+            if let Some(w) = self.try_writer() {
+                return Ok(w);
+            }
+            if cancel.is_some_and(CancelToken::is_cancelled) {
+                return Err(Error::Cancelled);
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
     }
 }
 
 impl Writer<'_> {
     /// Puts `memo` in the slot, for every later call.
     pub fn replace(&self, memo: Memo) -> Arc<Memo> {
+        debug_assert!(self.held.load(Ordering::Relaxed));
         let memo = Arc::new(memo);
         self.slot.current.store(memo.clone());
         memo
+    }
+
+    /// Gives the writer back (the first call; later ones do nothing).
+    pub fn release(&self) {
+        if self.held.swap(false, Ordering::AcqRel) {
+            self.slot.busy.store(false, Ordering::Release);
+        }
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 
@@ -341,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn the_writer_is_one_call_at_a_time_and_never_waited_for() {
+    fn the_writer_is_one_call_at_a_time() {
         let slot = MemoSlot::new(false, false);
         let w = slot.try_writer().expect("free");
         assert!(slot.try_writer().is_none());
@@ -350,7 +385,19 @@ mod tests {
         assert_eq!(slot.load().capacity(), 50);
         // a reader of the old tables keeps them
         assert_eq!(before.capacity(), 2);
+        // given back from another thread, once
+        std::thread::scope(|s| {
+            s.spawn(|| w.release());
+        });
+        let again = slot.try_writer().expect("given back");
+        w.release();
+        assert!(
+            slot.try_writer().is_none(),
+            "a second release frees nothing"
+        );
         drop(w);
+        assert!(slot.try_writer().is_none());
+        drop(again);
         assert!(slot.try_writer().is_some());
         assert!(Arc::ptr_eq(&bigger, &slot.load()));
         // a panic while holding the writer leaves the slot usable
@@ -360,5 +407,22 @@ mod tests {
         }));
         assert!(r.is_err());
         assert!(slot.try_writer().is_some());
+    }
+
+    #[test]
+    fn a_waiting_caller_gets_the_writer_when_it_is_given_back_or_stops_when_cancelled() {
+        let slot = MemoSlot::new(false, false);
+        let w = slot.try_writer().unwrap();
+        let token = CancelToken::new();
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| slot.wait_writer(Some(&token)).map(|_| ()));
+            std::thread::sleep(Duration::from_millis(20));
+            token.cancel();
+            assert_eq!(waiter.join().unwrap(), Err(Error::Cancelled));
+            let waiter = s.spawn(|| slot.wait_writer(None).map(|_| ()));
+            std::thread::sleep(Duration::from_millis(20));
+            w.release();
+            assert_eq!(waiter.join().unwrap(), Ok(()));
+        });
     }
 }

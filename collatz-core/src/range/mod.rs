@@ -30,7 +30,8 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 use kernel::{MemoView, PREFIX_LEN};
 use leaf::chunk;
-use memo::{Memo, MemoSlot};
+use memo::{Memo, MemoSlot, Writer};
+use pipeline::Growth;
 use split::{column_slices, par_run, split_col, MaxSlice, Slices};
 pub use summary::{Record, StatSummary, Summary};
 pub use verify::{Verification, SIEVE_BITS};
@@ -360,11 +361,14 @@ impl RangeEngine {
         opts: &RunOptions,
     ) -> Result<Vec<Option<Summary>>> {
         let ctl = Control::new(range.end - range.start, opts);
+        // the memo's writer is taken here, before the pool: a long call that must grow the
+        // memo may wait here for another call's growth, never inside the pool
+        let writer = self.writer_for(&range, want.odd_steps, exact_max, opts)?;
         let out = in_pool(opts, || {
             if range.end - range.start >= WARM_FROM {
                 warm_tables();
             }
-            self.run_segments(range, want, exact_max, segments, slices, &ctl)
+            self.run_segments(range, want, exact_max, segments, slices, &ctl, writer)
         });
         #[cfg(test)]
         self.hot_chunks
@@ -469,13 +473,71 @@ impl RangeEngine {
         ctl: &Control,
     ) -> Result<Option<Summary>> {
         let segments = [(range.end, summarize)];
-        let parts = self.run_segments(range, want, exact_max, &segments, slices, ctl)?;
+        // (a short range, inside the pool: the writer only if it is free)
+        let writer = self.slot(want.odd_steps, exact_max).try_writer();
+        let parts = self.run_segments(range, want, exact_max, &segments, slices, ctl, writer)?;
         Ok(parts.into_iter().next().flatten())
+    }
+
+    /// The memo for calls with these needs: step counts alone for most calls (whose hot paths
+    /// need a memo without odd steps or maxima), or the one with them.
+    fn slot(&self, odd: bool, max: bool) -> &MemoSlot {
+        if odd || max {
+            &self.rich
+        } else {
+            &self.plain
+        }
+    }
+
+    /// How far the memo should reach for `range` (see [`RangeEngine::run_segments`]), with
+    /// the given tables.
+    fn memo_target(&self, range: &Range<u64>, odd: bool, max: bool) -> u64 {
+        let cap = (self.memo_bytes_cap / Memo::entry_bytes(odd, max)) as u64;
+        // a memo in proportion to the work: a short range far out does not build a large one;
+        // and none past what the hot paths read (n/2 and (3n+1)/4 of the range's last n): the
+        // range's top quarter then runs read-only, in parallel chunks that write nothing, and
+        // its memo is neither written nor faulted in (a quarter of the memory; class members
+        // whose T^j(n) lands at or above the bound walk on)
+        let len = range.end - range.start;
+        range
+            .end
+            .min(memo_needed(range.end))
+            .min(cap)
+            .min(len.saturating_mul(2).max(MIN_MEMO_TARGET))
+            .max(2)
+    }
+
+    /// The memo's writer for a call over `range`, taken outside the pool: `None` if the call
+    /// does not grow the memo (it covers the range, or has reached its cap), or if another
+    /// call holds the writer and this call is short or runs on a pool thread (it then runs on
+    /// the memo as it is). A long call that would grow the memo waits for the writer: the
+    /// other call gives it back when its growth is done.
+    fn writer_for(
+        &self,
+        range: &Range<u64>,
+        odd: bool,
+        max: bool,
+        opts: &RunOptions,
+    ) -> Result<Option<Writer<'_>>> {
+        let slot = self.slot(odd, max);
+        let memo = slot.load();
+        let (odd_all, max_all) = (odd || memo.has_odd(), max || memo.has_max());
+        let complete = odd_all == memo.has_odd() && max_all == memo.has_max();
+        let target = self.memo_target(range, odd_all, max_all);
+        if complete && memo.bound() >= target.min(range.end) {
+            return Ok(None);
+        }
+        let long = range.end - range.start >= WAIT_FOR_WRITER_FROM;
+        if long && rayon::current_thread_index().is_none() {
+            return slot.wait_writer(opts.cancel.as_ref()).map(Some);
+        }
+        Ok(slot.try_writer())
     }
 
     /// [`RangeEngine::run_in_pool`] over `range` cut into segments, each (end, tally) with
     /// increasing ends, the last at `range.end`: one summary per segment (`None` without a
     /// tally, or for an empty range).
+    #[allow(clippy::too_many_arguments)]
     fn run_segments(
         &self,
         range: Range<u64>,
@@ -484,18 +546,13 @@ impl RangeEngine {
         segments: &[(u64, Tally)],
         slices: Slices<'_>,
         ctl: &Control,
+        writer: Option<Writer<'_>>,
     ) -> Result<Vec<Option<Summary>>> {
-        // the memo that holds exactly what the call needs: step counts alone for most calls
-        // (whose hot paths need a memo without odd steps or maxima), or the one with them
         let (need_odd, need_max) = (want.odd_steps, exact_max);
-        let slot = if need_odd || need_max {
-            &self.rich
-        } else {
-            &self.plain
-        };
-        let Some(writer) = slot.try_writer() else {
-            // another call grows this memo: run on what it holds (it only ever gets better
-            // while the chunks run), never waiting for that call
+        let slot = self.slot(need_odd, need_max);
+        let Some(writer) = writer else {
+            // the call does not grow the memo, or another call does: run on what it holds
+            // (it only ever gets better while the chunks run), never waiting for that call
             let memo = slot.load();
             let memo = if (need_odd && !memo.has_odd()) || (need_max && !memo.has_max()) {
                 // it lacks a table this call needs: a private memo of the first entries
@@ -508,19 +565,7 @@ impl RangeEngine {
         let mut memo = slot.load();
         let (odd, max) = (need_odd || memo.has_odd(), need_max || memo.has_max());
         let per_entry = Memo::entry_bytes(odd, max);
-        let cap = (self.memo_bytes_cap / per_entry) as u64;
-        // a memo in proportion to the work: a short range far out does not build a large one;
-        // and none past what the hot paths read (n/2 and (3n+1)/4 of the range's last n): the
-        // range's top quarter then runs read-only, in parallel chunks that write nothing, and
-        // its memo is neither written nor faulted in (a quarter of the memory; class members
-        // whose T^j(n) lands at or above the bound walk on)
-        let len = range.end - range.start;
-        let target = range
-            .end
-            .min(memo_needed(range.end))
-            .min(cap)
-            .min(len.saturating_mul(2).max(MIN_MEMO_TARGET))
-            .max(2);
+        let target = self.memo_target(&range, odd, max);
         let no_memory = || Error::OutOfMemory {
             what: "the memo",
             bytes: target.saturating_mul(per_entry as u64),
@@ -545,7 +590,11 @@ impl RangeEngine {
         if p < end {
             pipeline::run(
                 &memo,
-                Some((&writer, end)),
+                Some(Growth {
+                    writer: &writer,
+                    end,
+                    release: false,
+                }),
                 p..end,
                 &[(end, Tally::Off)],
                 want,
@@ -555,7 +604,11 @@ impl RangeEngine {
         }
         // then the range in one stream of chunks: the memo grows on the way up to the target
         // (the memo's bound is now at or past the range's start, unless the target stopped it)
-        let grow = (memo.bound() >= range.start).then_some((&writer, range.end.min(target)));
+        let grow = (memo.bound() >= range.start).then_some(Growth {
+            writer: &writer,
+            end: range.end.min(target),
+            release: true,
+        });
         pipeline::run(&memo, grow, range, segments, want, ctl, slices)
     }
 }
@@ -569,6 +622,10 @@ fn memo_needed(end: u64) -> u64 {
 /// Summaries of [1, b) from this b on derive the even n from the odd ones (see
 /// [`RangeEngine::summary_from_one`]).
 const EVENS_FROM: u64 = 1 << 16;
+
+/// Calls over at least this many start values that would grow the memo wait (outside the
+/// pool) for another call's growth to end; shorter ones run on the memo as it is.
+const WAIT_FOR_WRITER_FROM: u64 = 1 << 21;
 
 /// Calls over at least this many start values build the hot paths' tables up front.
 const WARM_FROM: u64 = 1 << 20;

@@ -23,10 +23,21 @@ use super::split::{run_chunk, Slices};
 use super::{memo_needed, merge_opt, Control, Summary, Tally, Want};
 use crate::error::{Error, Result};
 
+/// How a [`run`] grows the memo.
+pub(super) struct Growth<'w> {
+    /// The memo's writer, held by the call.
+    pub writer: &'w Writer<'w>,
+    /// The memo grows from its bound to here.
+    pub end: u64,
+    /// Whether to give the writer back once the memo reaches `end` (while the rest of the run
+    /// goes on), so that another call may grow it further.
+    pub release: bool,
+}
+
 /// Runs every n of `range` (cut into `segments`, each (end, tally) with increasing ends, the
-/// last at `range.end`), writing `out`, on every thread of the current pool. With `grow`
-/// (the memo's writer and an end), the memo grows from its bound to that end on the way:
-/// then the range starts at or below the memo's bound and the end is within its capacity.
+/// last at `range.end`), writing `out`, on every thread of the current pool. With `grow`,
+/// the memo grows from its bound to `grow.end` on the way: then the range starts at or below
+/// the memo's bound and the end is within its capacity.
 /// Without, the chunks read whatever the memo holds when each starts (another call may be
 /// growing it). One summary per segment (`None` without a tally). On failure the memo keeps
 /// the entries of the chunks finished below the first unfinished one, and the error is that
@@ -34,7 +45,7 @@ use crate::error::{Error, Result};
 #[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     memo: &Memo,
-    grow: Option<(&Writer<'_>, u64)>,
+    grow: Option<Growth<'_>>,
     range: Range<u64>,
     segments: &[(u64, Tally)],
     want: Want,
@@ -42,7 +53,8 @@ pub(super) fn run(
     out: Slices<'_>,
 ) -> Result<Vec<Option<Summary>>> {
     let p0 = memo.bound();
-    let grow_end = grow.map_or(p0, |(_, end)| end.max(p0));
+    let grow_end = grow.as_ref().map_or(p0, |g| g.end.max(p0));
+    let release = grow.as_ref().filter(|g| g.release).map(|g| g.writer);
     debug_assert!(range.start <= p0 || grow_end == p0);
     debug_assert!(grow_end == p0 || grow_end <= range.end);
     debug_assert!(grow_end <= memo.capacity());
@@ -54,6 +66,7 @@ pub(super) fn run(
     let threads = rayon::current_num_threads().max(1);
     let run = Run {
         memo,
+        release,
         p0,
         grow_end,
         segments,
@@ -105,6 +118,8 @@ fn growing_len(s: u64, threads: u64, max_chunk: u64) -> u64 {
 struct Run<'m, 'o, 'c> {
     /// Read below its watermark; written in [p0, grow_end) by growing chunks.
     memo: &'m Memo,
+    /// The writer to give back once the memo reaches `grow_end`.
+    release: Option<&'m Writer<'m>>,
     /// The memo's bound at the start.
     p0: u64,
     /// The memo grows to here (`p0` if it does not grow).
@@ -295,7 +310,15 @@ impl<'o> Run<'_, 'o, '_> {
         }
         if let Some(e) = reached {
             if self.grow_end > self.p0 {
-                self.memo.publish(e.clamp(self.p0, self.grow_end));
+                let w = e.clamp(self.p0, self.grow_end);
+                self.memo.publish(w);
+                if w == self.grow_end {
+                    // the growth is done: another call may grow the memo further while this
+                    // one reads the rest of its range
+                    if let Some(writer) = self.release {
+                        writer.release();
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,124 @@
+//! Latency of short calls while a long call runs on the same engine, and what sharing costs
+//! the long call; then whether a call with odd steps or exact maxima slows later default
+//! summaries. A script, not a criterion bench: it prints percentiles and ratios.
+//!
+//! ```text
+//! cargo bench -p collatz-benches --bench latency -- [LONG_END] [SHORT_LEN]
+//! ```
+//! (defaults 3e9 and 1e5; the long call is `summary(1, LONG_END)` on the global pool.)
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use collatz_core::range::{RangeEngine, RunOptions, Want};
+
+fn arg(i: usize, default: u64) -> u64 {
+    std::env::args()
+        .filter(|a| !a.starts_with("--"))
+        .nth(i)
+        .map(|a| a.parse::<f64>().expect("a number") as u64)
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn main() {
+    let long_end = arg(1, 3_000_000_000);
+    let short_len = arg(2, 100_000);
+    let opts = RunOptions::default();
+    let want = Want::default();
+
+    // the long call alone, on a fresh engine
+    let t = Instant::now();
+    let alone = RangeEngine::new()
+        .summary(1..long_end, want, &opts)
+        .unwrap();
+    let long_alone = t.elapsed();
+
+    // the long call again, with short calls beside it from another thread
+    let engine = Arc::new(RangeEngine::new());
+    let done = Arc::new(AtomicBool::new(false));
+    let long = {
+        let (engine, done) = (engine.clone(), done.clone());
+        thread::spawn(move || {
+            let t = Instant::now();
+            let s = engine
+                .summary(1..long_end, want, &RunOptions::default())
+                .unwrap();
+            done.store(true, Ordering::Release);
+            (s, t.elapsed())
+        })
+    };
+    let mut lat = Vec::new();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    while !done.load(Ordering::Acquire) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let a = 1_000_000 + state % 999_000_000;
+        let t = Instant::now();
+        let s = engine.summary(a..a + short_len, want, &opts).unwrap();
+        lat.push(t.elapsed());
+        assert_eq!(s.count, short_len);
+        // a dashboard's requests come and go: a short pause between them
+        thread::sleep(Duration::from_millis(2));
+    }
+    let (shared, long_shared) = long.join().unwrap();
+    assert_eq!(shared, alone);
+    lat.sort();
+    println!(
+        "long call summary(1, {long_end}): {:.2} s alone, {:.2} s with short calls beside it ({:.3}x)",
+        long_alone.as_secs_f64(),
+        long_shared.as_secs_f64(),
+        long_shared.as_secs_f64() / long_alone.as_secs_f64()
+    );
+    if lat.is_empty() {
+        println!("no short call ran");
+    } else {
+        println!(
+            "{} short calls of {short_len} numbers: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            lat.len(),
+            percentile(&lat, 0.5).as_secs_f64() * 1e3,
+            percentile(&lat, 0.9).as_secs_f64() * 1e3,
+            percentile(&lat, 0.99).as_secs_f64() * 1e3,
+            lat.last().unwrap().as_secs_f64() * 1e3,
+        );
+    }
+
+    // a call with odd steps or exact maxima, then the default summary again
+    let engine = RangeEngine::new();
+    let time = |engine: &RangeEngine| {
+        (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                engine.summary(1..10_000_000, want, &opts).unwrap();
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    engine.summary(1..10_000_000, want, &opts).unwrap();
+    let before = time(&engine);
+    let odd = Want {
+        odd_steps: true,
+        ..Want::TOTAL_STOPPING_TIME
+    };
+    let max = Want {
+        max_excursion: true,
+        ..Want::TOTAL_STOPPING_TIME
+    };
+    engine.summary(1..10_000_000, odd, &opts).unwrap();
+    engine.summary(2..10_000_000, max, &opts).unwrap();
+    let after = time(&engine);
+    println!(
+        "default summary(1, 1e7), best of 5: {:.1} ms before a call with odd steps and one with exact maxima, {:.1} ms after ({:.3}x)",
+        before.as_secs_f64() * 1e3,
+        after.as_secs_f64() * 1e3,
+        after.as_secs_f64() / before.as_secs_f64()
+    );
+}
