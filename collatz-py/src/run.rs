@@ -57,7 +57,8 @@ impl CancelToken {
     }
 
     fn __repr__(&self) -> String {
-        format!("CancelToken(cancelled={})", self.cancelled())
+        let cancelled = if self.cancelled() { "True" } else { "False" };
+        format!("CancelToken(cancelled={cancelled})")
     }
 }
 

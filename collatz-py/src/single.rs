@@ -29,7 +29,7 @@ fn limits(
 /// n: a positive int of any size. max_steps / max_bits (default: none) stop the walk with
 /// LimitExceededError after that many steps or once a value has more bits.
 #[pyfunction]
-#[pyo3(signature = (n, /, *, max_steps=None, max_bits=None))]
+#[pyo3(signature = (n, *, max_steps=None, max_bits=None))]
 fn total_stopping_time(
     n: &Bound<'_, PyAny>,
     max_steps: Option<&Bound<'_, PyAny>>,
@@ -123,7 +123,7 @@ impl Stats {
 /// Every statistic of n in one pass: a frozen Stats object. max_steps / max_bits (default:
 /// none) stop the walk with LimitExceededError.
 #[pyfunction]
-#[pyo3(signature = (n, /, *, max_steps=None, max_bits=None))]
+#[pyo3(signature = (n, *, max_steps=None, max_bits=None))]
 fn stats(
     n: &Bound<'_, PyAny>,
     max_steps: Option<&Bound<'_, PyAny>>,

@@ -178,3 +178,12 @@ def test_surface():
             assert obj.__doc__, name
     assert ce.total_stopping_time.__doc__.startswith("Steps of the 3x+1 map")
     assert sys.modules["collatz_engine._native"].__name__ == "collatz_engine._native"
+
+
+def test_the_stubs_match_the_module():
+    pytest.importorskip("mypy")
+    import subprocess
+
+    r = subprocess.run([sys.executable, "-m", "mypy.stubtest", "collatz_engine._native"],
+                       capture_output=True, text=True, cwd=os.path.dirname(__file__) or ".")
+    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
