@@ -16,7 +16,27 @@ declare global {
   }
 }
 
-/** A generalised map: n/2 for even n, a·n + b for odd n (a odd and at least 1, b odd). */
+/**
+ * The iterator of `chunks`: `next()` gives a Promise of the next chunk's columns, `return()`
+ * stops early (what `break` in a `for await` loop calls).
+ */
+export declare class ChunkIterator {
+  /**
+   * The next chunk's columns, computed now on the libuv thread pool; `{ done: true }` after
+   * the last one.
+   */
+  next(): Promise<IteratorResult<Columns, undefined>>
+  /** Stops the iteration: later `next()` calls are done, and the signal is let go. */
+  return(): Promise<IteratorResult<Columns, undefined>>
+  /** The iterator itself (what `for await` asks for). */
+  [globalThis.Symbol.asyncIterator](): this
+}
+
+/**
+ * A generalised map: n/2 for even n, a·n + b for odd n (a odd and at least 1, b odd); the
+ * core's and the Python package's `Map` (not exported under that name, which would shadow
+ * JavaScript's own `Map` in every module importing it).
+ */
 export declare class CollatzMap {
   constructor(a: number, b: number)
   /**
@@ -68,9 +88,24 @@ export interface CacheStats {
 }
 
 /**
+ * The columns of [start, end) in chunks of `chunkSize` start values (default 2^18), as an
+ * async iterator: `for await (const c of chunks(1, 1e9)) { c.start; c.totalStoppingTime }`.
+ * Each chunk is computed on the libuv thread pool when the loop asks for it (never ahead),
+ * with `threads` threads; `signal` stops it (the pending `next()` rejects with an AbortError),
+ * `onProgress(done, total)` counts over the whole range. Bad arguments throw at once.
+ */
+export declare function chunks(start: number | bigint | string, end: number | bigint | string, options?: RangeOptions | undefined | null): ChunkIterator
+
+/** One step of the iteration of `chunks` (`IteratorResult<Columns, undefined>`). */
+export interface ChunkStep {
+  done: boolean
+  value?: Columns
+}
+
+/**
  * Statistics of every n in [start, end) as typed arrays (Uint16Array step counts,
  * BigUint64Array maxima), moved from Rust without a per-element copy. Blocks the event loop:
- * use `columnsAsync` for long ranges.
+ * use `columnsAsync` (or `chunks`) for long ranges.
  */
 export declare function columns(start: number | bigint | string, end: number | bigint | string, options?: RangeOptions | undefined | null): Columns
 
@@ -118,6 +153,13 @@ export interface MapRun {
 /** The largest value of n's trajectory, n included (OEIS A025586), as a bigint. */
 export declare function maxExcursion(n: number | bigint | string): bigint
 
+/**
+ * The process-wide cap on the bit length of start values (numbers, bigints and strings
+ * alike; the core's `max_input_bits`, shared with the Python package in one process). A larger
+ * value is a RangeError with code `ERR_COLLATZ_LIMIT` and `limit` `"maxInputBits"`.
+ */
+export declare function maxInputBits(): number
+
 /** The values one C-step before m: `[2m, (m - 1) / 3 or null]`. */
 export declare function predecessors(m: number | bigint | string): [bigint, bigint | null]
 
@@ -125,13 +167,16 @@ export declare function predecessors(m: number | bigint | string): [bigint, bigi
 export interface RangeOptions {
   /**
    * Statistics to compute: any of "totalStoppingTime", "stoppingTime", "oddSteps",
-   * "maxExcursion". Default: ["totalStoppingTime"] for columns; all but "oddSteps" for
-   * summaries.
+   * "maxExcursion". Default: ["totalStoppingTime"] for columns and chunks; all but
+   * "oddSteps" for summaries.
    */
   fields?: Array<string>
   /** Worker threads (default: one per core). */
   threads?: number
-  /** Start values per unit of parallel work, progress and cancellation (default 2^18). */
+  /**
+   * Start values per unit of parallel work, progress and cancellation, and per chunk of
+   * `chunks` (default 2^18).
+   */
   chunkSize?: number
   /** Async calls only: stops the call; its Promise rejects with an AbortError. */
   signal?: AbortSignal
@@ -151,8 +196,17 @@ export interface RangeRecord {
   value: number | string
 }
 
-/** The trajectory of n under C (or, with `shortcut`, under T = n/2, (3n+1)/2), lazily. */
+/**
+ * The trajectory of n under C (or, with `shortcut`, under T = n/2, (3n+1)/2), lazily.
+ * `trajectory` is the same function under the name the Python package and the core use.
+ */
 export declare function sequence(n: number | bigint | string, shortcut?: boolean | undefined | null): Sequence
+
+/**
+ * Sets the cap of `maxInputBits()` for the whole process (default 2^19 bits, about 158,000
+ * decimal digits: the trajectory of a random value of that size takes minutes).
+ */
+export declare function setMaxInputBits(bits: number): void
 
 /** Every statistic of n in one pass. */
 export declare function stats(n: number | bigint | string): Stats
@@ -226,8 +280,15 @@ export declare function summaryAsync(start: number | bigint | string, end: numbe
 export declare function totalStoppingTime(n: number | bigint | string): number
 
 /**
+ * The trajectory of n, lazily: the name of the core and the Python package for `sequence`
+ * (the same function).
+ */
+export declare function trajectory(n: number | bigint | string, shortcut?: boolean | undefined | null): Sequence
+
+/**
  * Levels 0..=maxDepth of the predecessor tree under 1 (level d: every n with d steps,
- * sorted); a level over `maxLevelSize` values (default 10,000,000) is a RangeError.
+ * sorted); a level over `maxLevelSize` values (default 10,000,000) is a RangeError with code
+ * `ERR_COLLATZ_LIMIT`.
  */
 export declare function treeLevels(maxDepth: number, maxLevelSize?: number | undefined | null): Array<Array<bigint>>
 

@@ -835,19 +835,24 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ChunkIterator = nativeBinding.ChunkIterator
 module.exports.CollatzMap = nativeBinding.CollatzMap
 module.exports.Sequence = nativeBinding.Sequence
 module.exports.StepCache = nativeBinding.StepCache
+module.exports.chunks = nativeBinding.chunks
 module.exports.columns = nativeBinding.columns
 module.exports.columnsAsync = nativeBinding.columnsAsync
 module.exports.maxExcursion = nativeBinding.maxExcursion
+module.exports.maxInputBits = nativeBinding.maxInputBits
 module.exports.predecessors = nativeBinding.predecessors
 module.exports.sequence = nativeBinding.sequence
+module.exports.setMaxInputBits = nativeBinding.setMaxInputBits
 module.exports.stats = nativeBinding.stats
 module.exports.stoppingTime = nativeBinding.stoppingTime
 module.exports.summary = nativeBinding.summary
 module.exports.summaryAsync = nativeBinding.summaryAsync
 module.exports.totalStoppingTime = nativeBinding.totalStoppingTime
+module.exports.trajectory = nativeBinding.trajectory
 module.exports.treeLevels = nativeBinding.treeLevels
 module.exports.verify = nativeBinding.verify
 module.exports.verifyAsync = nativeBinding.verifyAsync

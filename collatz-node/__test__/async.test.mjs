@@ -1,6 +1,7 @@
 // Promise versions: off the event loop (a 10 ms timer keeps firing), AbortSignal, progress.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import * as c from "../index.mjs";
 
 test("the event loop stays responsive during an async range", async () => {
@@ -27,12 +28,22 @@ test("an AbortSignal stops a long async range promptly", async () => {
   await new Promise((r) => setTimeout(r, 300));
   const t0 = performance.now();
   ac.abort();
-  await assert.rejects(p, /abort/i);
+  await assert.rejects(p, (e) => e instanceof Error && e.name === "AbortError" && e.code === "ABORT_ERR");
   assert.ok(performance.now() - t0 < 500, `stopped ${performance.now() - t0} ms after the abort`);
   // the engine is still usable
   assert.equal(c.summary(1, 1000).delayRecords.at(-1).n, "871");
   // an already-aborted signal rejects as well
-  await assert.rejects(c.columnsAsync(1, 1e6, { signal: AbortSignal.abort() }), /abort/i);
+  await assert.rejects(c.columnsAsync(1, 1e6, { signal: AbortSignal.abort() }), { name: "AbortError", code: "ABORT_ERR" });
+});
+
+test("a signal shared by many calls does not collect listeners", async () => {
+  const ac = new AbortController();
+  const calls = Array.from({ length: 20 }, (_, i) => c.summaryAsync(1e6 + i * 1000, 1e6 + (i + 1) * 1000, { signal: ac.signal }));
+  assert.equal(getEventListeners(ac.signal, "abort").length, 20);
+  await Promise.all(calls);
+  assert.equal(getEventListeners(ac.signal, "abort").length, 0);
+  await assert.rejects(c.columnsAsync(1, 2 ** 40, { signal: ac.signal }), { code: "ERR_COLLATZ_OUT_OF_MEMORY" });
+  assert.equal(getEventListeners(ac.signal, "abort").length, 0);
 });
 
 test("progress reaches the total; async results equal sync ones", async () => {

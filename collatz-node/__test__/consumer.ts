@@ -1,5 +1,5 @@
 // Compiled by `tsc --noEmit` in the tests: a consumer's use of the published types.
-import { columns, summary, summaryAsync, stats, sequence, StepCache, CollatzMap, totalStoppingTime } from "../index.js";
+import { chunks, columns, summary, summaryAsync, stats, sequence, trajectory, StepCache, CollatzMap, totalStoppingTime, maxInputBits, setMaxInputBits } from "../index.js";
 import type { Columns, Summary, Stats, RangeRecord } from "../index.js";
 
 const steps: number = totalStoppingTime(27) + totalStoppingTime(27n) + totalStoppingTime("27");
@@ -16,4 +16,16 @@ async function later(signal: AbortSignal): Promise<string> {
   const r: Summary = await summaryAsync(1, 1e8, { signal, onProgress: (done: number, total: number) => void (done / total) });
   return r.count;
 }
-export { steps, biggest, tst, first, values, hits, cycle, later };
+async function streamed(signal: AbortSignal): Promise<number> {
+  let n = 0;
+  for await (const chunk of chunks(1, 1e9, { fields: ["totalStoppingTime"], chunkSize: 1 << 20, threads: 2, signal })) {
+    const start: bigint = chunk.start;
+    const t: Uint16Array | undefined = chunk.totalStoppingTime;
+    n += (t?.length ?? 0) + Number(start - start);
+  }
+  return n;
+}
+const limit: number = maxInputBits();
+setMaxInputBits(limit);
+const same: bigint[] = [...trajectory(27)];
+export { steps, biggest, tst, first, values, hits, cycle, later, streamed, same };

@@ -1,44 +1,21 @@
-//! JavaScript values in and out: start values, range bounds, typed errors.
+//! JavaScript values in and out: start values (number, bigint, string), range bounds, safe
+//! integers, bigints. Bigints are read and written as 64-bit words (napi's BigInt API), never
+//! through decimal text; every start value passes the core's input bit limit.
 
 use collatz_core::num_bigint::{BigUint, Sign};
 use collatz_core::{Error as CoreError, Value};
 use napi::bindgen_prelude::{BigInt, Either4, Unknown};
-use napi::{Env, Error, Result, Status, ValueType};
+use napi::{Env, Result, ValueType};
+
+use crate::errors::{js_error, Failure};
 
 /// What JavaScript may pass as a start value.
 pub type StartArg<'a> = Either4<f64, BigInt, String, Unknown<'a>>;
 
-/// Throws a `TypeError` (the returned error only tells napi that one is pending).
-pub fn type_error<T>(env: &Env, msg: &str) -> Result<T> {
-    env.throw_type_error(msg, None)?;
-    Err(Error::new(Status::PendingException, msg.to_string()))
-}
+/// The largest safe integer of JavaScript, 2^53 - 1.
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
-/// Throws a `RangeError`.
-pub fn range_error<T>(env: &Env, msg: &str) -> Result<T> {
-    env.throw_range_error(msg, None)?;
-    Err(Error::new(Status::PendingException, msg.to_string()))
-}
-
-/// The core's errors as JavaScript errors: out-of-domain values are `RangeError`s, a
-/// cancelled call an `AbortError`-coded `Error`.
-pub fn core_error<T>(env: &Env, e: CoreError) -> Result<T> {
-    match e {
-        CoreError::Cancelled => Err(abort_error()),
-        CoreError::Parse { .. } => type_error(env, &e.to_string()),
-        other => range_error(env, &other.to_string()),
-    }
-}
-
-/// The rejection of an aborted async call.
-pub fn abort_error() -> Error {
-    Error::new(
-        Status::Cancelled,
-        "AbortError: the operation was aborted".to_string(),
-    )
-}
-
-fn type_name(v: &Unknown<'_>) -> String {
+fn type_name(v: &Unknown<'_>) -> &'static str {
     match v.get_type() {
         Ok(ValueType::Undefined) => "undefined",
         Ok(ValueType::Null) => "null",
@@ -48,67 +25,132 @@ fn type_name(v: &Unknown<'_>) -> String {
         Ok(ValueType::Symbol) => "a symbol",
         _ => "an unsupported value",
     }
-    .to_string()
 }
 
-fn from_bigint(env: &Env, b: &BigInt, what: &str) -> Result<BigUint> {
-    let mut bytes = Vec::with_capacity(b.words.len() * 8);
-    for w in &b.words {
-        bytes.extend_from_slice(&w.to_le_bytes());
-    }
-    let v = BigUint::from_bytes_le(&bytes);
-    if b.sign_bit && v != BigUint::ZERO {
-        return range_error(env, &format!("{what} must be positive, got -{v}n"));
-    }
-    Ok(v)
+/// The magnitude of a bigint, from its words.
+pub fn magnitude(b: &BigInt) -> BigUint {
+    let digits = b
+        .words
+        .iter()
+        .flat_map(|&w| [w as u32, (w >> 32) as u32])
+        .collect();
+    BigUint::new(digits)
 }
 
-/// A start value: a safe positive integer `number`, a positive `bigint` of any size, or a
-/// decimal string (the CLI's syntax: "27", "2^100 - 1", "1e9").
-pub fn start_value(env: &Env, arg: StartArg<'_>) -> Result<Value> {
+/// A negative value as error messages show it (its digits only while they are few).
+fn negative(mag: &BigUint) -> CoreError {
+    let value = if mag.bits() <= 128 {
+        format!("-{mag}")
+    } else {
+        format!("a negative bigint of {} bits", mag.bits())
+    };
+    CoreError::Negative { value }
+}
+
+/// A `number` that must be a safe integer.
+fn safe_integer(x: f64, what: &str) -> std::result::Result<f64, CoreError> {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() <= MAX_SAFE {
+        Ok(x)
+    } else {
+        Err(CoreError::InvalidArgument(format!(
+            "{what} must be a safe integer (use a bigint or a string beyond 2^53), got {x}"
+        )))
+    }
+}
+
+fn start_value_of(arg: StartArg<'_>) -> std::result::Result<Value, Failure> {
     let what = "the start value";
     let v = match arg {
         Either4::A(x) => {
-            if !x.is_finite() || x.fract() != 0.0 || x.abs() > 9_007_199_254_740_991.0 {
-                return range_error(
-                    env,
-                    &format!(
-                        "{what} must be a safe integer (use a bigint or a string beyond 2^53), got {x}"
-                    ),
-                );
-            }
+            let x = safe_integer(x, what)?;
             if x < 0.0 {
-                return range_error(env, &format!("{what} must be positive, got {x}"));
+                return Err(CoreError::Negative {
+                    value: x.to_string(),
+                }
+                .into());
             }
             Value::from(x as u64)
         }
-        Either4::B(b) => Value::from(from_bigint(env, &b, what)?),
-        Either4::C(s) => match collatz_core::parse_value(&s) {
-            Ok(v) => v,
-            Err(e) => return type_error(env, &format!("{what}: {e}")),
-        },
+        Either4::B(b) => {
+            let mag = magnitude(&b);
+            if b.sign_bit && mag != BigUint::ZERO {
+                return Err(negative(&mag).into());
+            }
+            Value::from(mag)
+        }
+        // the parser applies the input bit limit itself
+        Either4::C(s) => collatz_core::parse_value(&s)?,
         Either4::D(u) => {
-            return type_error(
-                env,
-                &format!(
-                    "{what} must be a number, a bigint or a decimal string, got {}",
-                    type_name(&u)
-                ),
-            )
+            return Err(Failure::Type(format!(
+                "{what} must be a number, a bigint or a decimal string, got {}",
+                type_name(&u)
+            )))
         }
     };
     if v.is_zero() {
-        return range_error(env, &format!("{what} must be positive, got 0"));
+        return Err(CoreError::Zero.into());
     }
+    collatz_core::check_input_bits(&v)?;
     Ok(v)
+}
+
+/// A start value: a safe positive integer `number`, a positive `bigint` of any size up to the
+/// input bit limit, or a decimal string (the CLI's syntax: "27", "2^100 - 1", "1e9").
+pub fn start_value(env: &Env, arg: StartArg<'_>) -> Result<Value> {
+    start_value_of(arg).map_err(|f| js_error(env, f, None))
 }
 
 /// A bound of a range: as a start value, below 2^64.
 pub fn bound(env: &Env, arg: StartArg<'_>, what: &str) -> Result<u64> {
     let v = start_value(env, arg)?;
-    match v.as_u64() {
-        Some(x) => Ok(x),
-        None => range_error(env, &format!("{what} must be below 2^64 for range calls")),
+    v.as_u64().ok_or_else(|| {
+        let e = CoreError::InvalidArgument(format!("{what} must be below 2^64 for range calls"));
+        js_error(env, e, None)
+    })
+}
+
+/// A signed start value (generalised maps): a safe integer `number` or a `bigint`, within the
+/// input bit limit.
+pub fn signed_value(
+    env: &Env,
+    n: napi::bindgen_prelude::Either<f64, BigInt>,
+) -> Result<collatz_core::num_bigint::BigInt> {
+    use napi::bindgen_prelude::Either;
+    let x = match n {
+        Either::A(x) => match safe_integer(x, "n") {
+            Ok(x) => collatz_core::num_bigint::BigInt::from(x as i64),
+            Err(e) => return Err(js_error(env, e, None)),
+        },
+        Either::B(b) => {
+            let sign = if b.sign_bit { Sign::Minus } else { Sign::Plus };
+            collatz_core::num_bigint::BigInt::from_biguint(sign, magnitude(&b))
+        }
+    };
+    collatz_core::check_input_bits(&Value::from(x.magnitude().clone()))
+        .map_err(|e| js_error(env, e, None))?;
+    Ok(x)
+}
+
+/// A positive safe integer option (`chunkSize`, `maxSteps`, `setMaxInputBits`).
+pub fn positive_integer(env: &Env, x: f64, what: &str) -> Result<u64> {
+    if x >= 1.0 && x.fract() == 0.0 && x <= MAX_SAFE {
+        Ok(x as u64)
+    } else {
+        let e =
+            CoreError::InvalidArgument(format!("{what} must be a positive safe integer, got {x}"));
+        Err(js_error(env, e, None))
+    }
+}
+
+/// A non-negative safe integer option (the cache's sizes).
+pub fn non_negative_integer(env: &Env, x: f64, what: &str) -> Result<u64> {
+    if x >= 0.0 && x.fract() == 0.0 && x <= MAX_SAFE {
+        Ok(x as u64)
+    } else {
+        let e = CoreError::InvalidArgument(format!(
+            "{what} must be a non-negative safe integer, got {x}"
+        ));
+        Err(js_error(env, e, None))
     }
 }
 
@@ -116,13 +158,10 @@ pub fn bound(env: &Env, arg: StartArg<'_>, what: &str) -> Result<u64> {
 pub fn to_bigint(v: &Value) -> BigInt {
     match v.as_u128() {
         Some(x) => BigInt::from(x),
-        None => {
-            let big = v.to_biguint();
-            BigInt {
-                sign_bit: false,
-                words: big.to_u64_digits(),
-            }
-        }
+        None => BigInt {
+            sign_bit: false,
+            words: v.to_biguint().to_u64_digits(),
+        },
     }
 }
 

@@ -5,7 +5,9 @@
 // napi-derive registers the exports only outside cfg(test), so a test build sees them as unused
 #![cfg_attr(test, allow(dead_code))]
 
+mod chunks;
 mod convert;
+mod errors;
 mod range;
 
 use collatz_core::{Limits, Map as CoreMap, Outcome, Step};
@@ -13,7 +15,8 @@ use napi::bindgen_prelude::{BigInt, Either, Generator, Uint8Array};
 use napi::{Env, Result};
 use napi_derive::napi;
 
-use convert::{core_error, range_error, signed_to_bigint, start_value, to_bigint, StartArg};
+use convert::{positive_integer, signed_to_bigint, signed_value, start_value, to_bigint, StartArg};
+use errors::core;
 
 /// Steps of the 3x+1 map C (n/2 for even n, 3n+1 for odd n) from n to 1 (OEIS A006577).
 /// `n`: a safe positive integer, a bigint of any size, or a decimal string.
@@ -23,10 +26,7 @@ pub fn total_stopping_time(
     #[napi(ts_arg_type = "number | bigint | string")] n: StartArg,
 ) -> Result<u32> {
     let v = start_value(&env, n)?;
-    match collatz_core::total_stopping_time(v) {
-        Ok(t) => Ok(t as u32),
-        Err(e) => core_error(&env, e),
-    }
+    core(&env, collatz_core::total_stopping_time(v)).map(|t| t as u32)
 }
 
 /// Steps of C until the value first falls below n (the glide, OEIS A102419); 0 for n = 1.
@@ -36,10 +36,7 @@ pub fn stopping_time(
     #[napi(ts_arg_type = "number | bigint | string")] n: StartArg,
 ) -> Result<u32> {
     let v = start_value(&env, n)?;
-    match collatz_core::stopping_time(v) {
-        Ok(t) => Ok(t as u32),
-        Err(e) => core_error(&env, e),
-    }
+    core(&env, collatz_core::stopping_time(v)).map(|t| t as u32)
 }
 
 /// The largest value of n's trajectory, n included (OEIS A025586), as a bigint.
@@ -49,10 +46,7 @@ pub fn max_excursion(
     #[napi(ts_arg_type = "number | bigint | string")] n: StartArg,
 ) -> Result<BigInt> {
     let v = start_value(&env, n)?;
-    match collatz_core::max_excursion(v) {
-        Ok(m) => Ok(to_bigint(&m)),
-        Err(e) => core_error(&env, e),
-    }
+    core(&env, collatz_core::max_excursion(v)).map(|m| to_bigint(&m))
 }
 
 /// Every statistic of one start value.
@@ -83,10 +77,7 @@ pub fn stats(
     #[napi(ts_arg_type = "number | bigint | string")] n: StartArg,
 ) -> Result<Stats> {
     let v = start_value(&env, n)?;
-    let s = match collatz_core::stats(v) {
-        Ok(s) => s,
-        Err(e) => return core_error(&env, e),
-    };
+    let s = core(&env, collatz_core::stats(v))?;
     Ok(Stats {
         n: to_bigint(&s.n),
         total_stopping_time: s.total_stopping_time as u32,
@@ -118,6 +109,7 @@ impl Generator for Sequence {
 }
 
 /// The trajectory of n under C (or, with `shortcut`, under T = n/2, (3n+1)/2), lazily.
+/// `trajectory` is the same function under the name the Python package and the core use.
 #[napi]
 pub fn sequence(
     env: Env,
@@ -130,10 +122,18 @@ pub fn sequence(
     } else {
         Step::Standard
     };
-    match collatz_core::Trajectory::new(v, step) {
-        Ok(inner) => Ok(Sequence { inner }),
-        Err(e) => core_error(&env, e),
-    }
+    core(&env, collatz_core::Trajectory::new(v, step)).map(|inner| Sequence { inner })
+}
+
+/// The trajectory of n, lazily: the name of the core and the Python package for `sequence`
+/// (the same function).
+#[napi]
+pub fn trajectory(
+    env: Env,
+    #[napi(ts_arg_type = "number | bigint | string")] n: StartArg,
+    shortcut: Option<bool>,
+) -> Result<Sequence> {
+    sequence(env, n, shortcut)
 }
 
 /// The values one C-step before m: `[2m, (m - 1) / 3 or null]`.
@@ -143,14 +143,13 @@ pub fn predecessors(
     #[napi(ts_arg_type = "number | bigint | string")] m: StartArg,
 ) -> Result<Vec<Option<BigInt>>> {
     let v = start_value(&env, m)?;
-    match collatz_core::predecessors(v) {
-        Ok((even, odd)) => Ok(vec![Some(to_bigint(&even)), odd.map(|o| to_bigint(&o))]),
-        Err(e) => core_error(&env, e),
-    }
+    let (even, odd) = core(&env, collatz_core::predecessors(v))?;
+    Ok(vec![Some(to_bigint(&even)), odd.map(|o| to_bigint(&o))])
 }
 
 /// Levels 0..=maxDepth of the predecessor tree under 1 (level d: every n with d steps,
-/// sorted); a level over `maxLevelSize` values (default 10,000,000) is a RangeError.
+/// sorted); a level over `maxLevelSize` values (default 10,000,000) is a RangeError with code
+/// `ERR_COLLATZ_LIMIT`.
 #[napi]
 pub fn tree_levels(
     env: Env,
@@ -160,10 +159,7 @@ pub fn tree_levels(
     let cap = max_level_size.unwrap_or(10_000_000) as usize;
     let mut out = Vec::new();
     for level in collatz_core::tree_levels(max_depth).with_max_level_size(cap) {
-        match level {
-            Ok(l) => out.push(l.values.iter().map(to_bigint).collect()),
-            Err(e) => return core_error(&env, e),
-        }
+        out.push(core(&env, level)?.values.iter().map(to_bigint).collect());
     }
     Ok(out)
 }
@@ -188,7 +184,9 @@ pub struct MapRun {
     pub cycle_entered_after: Option<f64>,
 }
 
-/// A generalised map: n/2 for even n, a·n + b for odd n (a odd and at least 1, b odd).
+/// A generalised map: n/2 for even n, a·n + b for odd n (a odd and at least 1, b odd); the
+/// core's and the Python package's `Map` (not exported under that name, which would shadow
+/// JavaScript's own `Map` in every module importing it).
 #[napi]
 pub struct CollatzMap {
     inner: CoreMap,
@@ -198,10 +196,7 @@ pub struct CollatzMap {
 impl CollatzMap {
     #[napi(constructor)]
     pub fn new(env: Env, a: i32, b: i32) -> Result<Self> {
-        match CoreMap::new(a as i64, b as i64) {
-            Ok(inner) => Ok(CollatzMap { inner }),
-            Err(e) => core_error(&env, e),
-        }
+        core(&env, CoreMap::new(a as i64, b as i64)).map(|inner| CollatzMap { inner })
     }
 
     /// Runs the map from n (any nonzero integer: a safe-integer number or a bigint,
@@ -215,50 +210,15 @@ impl CollatzMap {
         max_steps: Option<f64>,
         max_bits: Option<f64>,
     ) -> Result<MapRun> {
-        let n = match n {
-            Either::A(x)
-                if x.is_finite() && x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_991.0 =>
-            {
-                BigInt::from(x as i64)
-            }
-            Either::A(x) => {
-                return range_error(
-                    &env,
-                    &format!("n must be a safe integer or a bigint, got {x}"),
-                )
-            }
-            Either::B(b) => b,
-        };
-        let mut words = Vec::new();
-        for w in &n.words {
-            words.extend_from_slice(&w.to_le_bytes());
-        }
-        let mag = collatz_core::num_bigint::BigUint::from_bytes_le(&words);
-        let sign = if n.sign_bit {
-            collatz_core::num_bigint::Sign::Minus
-        } else {
-            collatz_core::num_bigint::Sign::Plus
-        };
-        let x = collatz_core::num_bigint::BigInt::from_biguint(sign, mag);
+        let x = signed_value(&env, n)?;
         let mut limits = Limits::default();
-        for (v, slot) in [
-            (max_steps, &mut limits.max_steps),
-            (max_bits, &mut limits.max_bits),
-        ] {
-            if let Some(v) = v {
-                if !(v >= 1.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0) {
-                    return range_error(
-                        &env,
-                        &format!("limits must be positive safe integers, got {v}"),
-                    );
-                }
-                *slot = v as u64;
-            }
+        if let Some(v) = max_steps {
+            limits.max_steps = positive_integer(&env, v, "maxSteps")?;
         }
-        let r = match self.inner.run(x, &limits) {
-            Ok(r) => r,
-            Err(e) => return core_error(&env, e),
-        };
+        if let Some(v) = max_bits {
+            limits.max_bits = positive_integer(&env, v, "maxBits")?;
+        }
+        let r = core(&env, self.inner.run(x, &limits))?;
         let mut out = MapRun {
             outcome: r.outcome.name().to_string(),
             n: signed_to_bigint(&r.n),
@@ -292,4 +252,20 @@ impl CollatzMap {
 #[napi]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The process-wide cap on the bit length of start values (numbers, bigints and strings
+/// alike; the core's `max_input_bits`, shared with the Python package in one process). A larger
+/// value is a RangeError with code `ERR_COLLATZ_LIMIT` and `limit` `"maxInputBits"`.
+#[napi]
+pub fn max_input_bits() -> f64 {
+    collatz_core::max_input_bits() as f64
+}
+
+/// Sets the cap of `maxInputBits()` for the whole process (default 2^19 bits, about 158,000
+/// decimal digits: the trajectory of a random value of that size takes minutes).
+#[napi]
+pub fn set_max_input_bits(env: Env, bits: f64) -> Result<()> {
+    collatz_core::set_max_input_bits(positive_integer(&env, bits, "bits")?);
+    Ok(())
 }

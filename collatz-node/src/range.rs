@@ -1,6 +1,7 @@
 //! Ranges of start values: typed-array columns, summaries, verification (sync and as
 //! Promises that run off the event loop, with AbortSignal and progress), and the cache.
 
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -9,35 +10,38 @@ use collatz_core::range::{
     CancelToken, Columns as CoreColumns, MaxColumn, RangeEngine, Record as CoreRecord, RunOptions,
     Summary as CoreSummary, Verification as CoreVerification, Want,
 };
+use collatz_core::{Error as CoreError, FieldCase};
 use napi::bindgen_prelude::{
-    AsyncTask, BigInt, BigUint64Array, Either, FnArgs, Function, JsObjectValue, Object,
-    Uint16Array, Unknown,
+    AsyncTask, BigInt, BigUint64Array, Either, Either3, FnArgs, Function, FunctionRef,
+    JsObjectValue, Object, ObjectRef, Uint16Array, Unknown,
 };
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Env, Error, Result, Status, Task};
+use napi::{Env, Result, Status, Task};
 use napi_derive::napi;
 
-use crate::convert::{abort_error, bound, core_error, range_error, StartArg};
+use crate::convert::{bound, non_negative_integer, positive_integer, StartArg};
+use crate::errors::{core, js_error, Failure};
 
 /// The engine behind every range call: its memo of step counts (capped at 256 MiB) is reused
-/// by later calls.
-fn engine() -> Arc<RangeEngine> {
+/// by later calls, and any number of calls may run on it at once.
+pub fn engine() -> Arc<RangeEngine> {
     static ENGINE: OnceLock<Arc<RangeEngine>> = OnceLock::new();
     ENGINE.get_or_init(|| Arc::new(RangeEngine::new())).clone()
 }
 
-type ProgressFn = ThreadsafeFunction<FnArgs<(f64, f64)>, (), FnArgs<(f64, f64)>, Status, false>;
+pub type ProgressFn = ThreadsafeFunction<FnArgs<(f64, f64)>, (), FnArgs<(f64, f64)>, Status, false>;
 
 /// Options of the range calls.
 #[napi(object, object_to_js = false)]
 pub struct RangeOptions<'env> {
     /// Statistics to compute: any of "totalStoppingTime", "stoppingTime", "oddSteps",
-    /// "maxExcursion". Default: ["totalStoppingTime"] for columns; all but "oddSteps" for
-    /// summaries.
+    /// "maxExcursion". Default: ["totalStoppingTime"] for columns and chunks; all but
+    /// "oddSteps" for summaries.
     pub fields: Option<Vec<String>>,
     /// Worker threads (default: one per core).
     pub threads: Option<u32>,
-    /// Start values per unit of parallel work, progress and cancellation (default 2^18).
+    /// Start values per unit of parallel work, progress and cancellation, and per chunk of
+    /// `chunks` (default 2^18).
     pub chunk_size: Option<f64>,
     /// Async calls only: stops the call; its Promise rejects with an AbortError.
     #[napi(ts_type = "AbortSignal")]
@@ -48,70 +52,53 @@ pub struct RangeOptions<'env> {
     pub on_progress: Option<ProgressFn>,
 }
 
-const SUMMARY_DEFAULT: [&str; 3] = ["totalStoppingTime", "stoppingTime", "maxExcursion"];
+/// What summaries compute unless told otherwise: everything but odd steps.
+pub const SUMMARY_DEFAULT: Want = Want {
+    odd_steps: false,
+    ..Want::ALL
+};
 
 /// The validated part of a call: what, where, how.
 pub struct Job {
-    start: u64,
-    end: u64,
-    want: Want,
+    pub range: Range<u64>,
+    pub want: Want,
     threads: Option<usize>,
-    chunk_size: Option<u64>,
+    chunk_size: u64,
 }
 
-fn job(
+/// Checks a call's bounds and options (synchronously, so that an async call's bad arguments
+/// throw before a Promise exists).
+pub fn job(
     env: &Env,
     start: StartArg,
     end: StartArg,
     o: &Option<RangeOptions<'_>>,
-    default: &[&str],
+    default: Want,
 ) -> Result<Job> {
     let start = bound(env, start, "start")?;
     let end = bound(env, end, "end")?;
+    let invalid = |m: String| js_error(env, CoreError::InvalidArgument(m), None);
     if end < start {
-        return range_error(
-            env,
-            &format!("end ({end}) must not be below start ({start})"),
-        );
+        return Err(invalid(format!(
+            "empty range: end {end} is below start {start}"
+        )));
     }
-    let names: Vec<String> = match o.as_ref().and_then(|o| o.fields.clone()) {
-        Some(f) => f,
-        None => default.iter().map(|s| s.to_string()).collect(),
-    };
-    let mut want = Want::default();
-    for name in &names {
-        match name.as_str() {
-            "totalStoppingTime" => want.total_stopping_time = true,
-            "stoppingTime" => want.stopping_time = true,
-            "oddSteps" => want.odd_steps = true,
-            "maxExcursion" => want.max_excursion = true,
-            other => {
-                return range_error(
-                    env,
-                    &format!("unknown field {other:?}: use totalStoppingTime, stoppingTime, oddSteps or maxExcursion"),
-                )
-            }
+    let want = match o.as_ref().and_then(|o| o.fields.as_ref()) {
+        Some(names) => {
+            Want::from_names_in(names, FieldCase::Camel).map_err(|e| js_error(env, e, None))?
         }
-    }
-    if want == Want::default() {
-        return range_error(env, "fields must name at least one statistic");
-    }
+        None => default,
+    };
     let threads = match o.as_ref().and_then(|o| o.threads) {
-        Some(0) => return range_error(env, "threads must be at least 1"),
+        Some(0) => return Err(invalid("threads must be at least 1".into())),
         t => t.map(|t| t as usize),
     };
     let chunk_size = match o.as_ref().and_then(|o| o.chunk_size) {
-        Some(c) if !(c >= 1.0 && c.fract() == 0.0 && c <= 9_007_199_254_740_991.0) => {
-            return range_error(
-                env,
-                &format!("chunkSize must be a positive safe integer, got {c}"),
-            )
-        }
-        c => c.map(|c| c as u64),
+        Some(c) => positive_integer(env, c, "chunkSize")?,
+        None => RunOptions::default().chunk_size,
     };
     Ok(Job {
-        start,
-        end,
+        range: start..end,
         want,
         threads,
         chunk_size,
@@ -120,7 +107,7 @@ fn job(
 
 impl Job {
     /// Runs `f` with the job's options, a cancel token and throttled progress.
-    fn run<T>(
+    pub fn run<T>(
         &self,
         cancel: Option<CancelToken>,
         progress: Option<&ProgressFn>,
@@ -139,19 +126,112 @@ impl Job {
                 }
             }
         };
-        let mut opts = RunOptions {
+        let opts = RunOptions {
             threads: self.threads,
+            chunk_size: self.chunk_size,
             cancel,
             progress: progress
                 .is_some()
                 .then_some(&report as &(dyn Fn(u64, u64) + Sync)),
-            ..RunOptions::default()
         };
-        if let Some(c) = self.chunk_size {
-            opts.chunk_size = c;
-        }
         f(&opts)
     }
+}
+
+/// `signal.addEventListener(type, listener)` and `removeEventListener`.
+type EventListenerMethod<'a> = Function<'a, FnArgs<(&'a str, Function<'a, (), ()>)>, Unknown<'a>>;
+
+/// An AbortSignal tied to a call's cancel token: its "abort" event cancels the call, its
+/// `reason` becomes the AbortError's `cause`, and the listener goes when the call ends (a
+/// signal shared by many calls does not collect listeners).
+pub struct SignalHook {
+    signal: ObjectRef<false>,
+    listener: Option<FunctionRef<(), ()>>,
+}
+
+impl SignalHook {
+    /// Hooks `signal` to `cancel`; an already aborted signal cancels at once.
+    pub fn attach(env: &Env, signal: Object<'_>, cancel: &CancelToken) -> Result<SignalHook> {
+        let not_a_signal = || {
+            js_error(
+                env,
+                Failure::Type("signal must be an AbortSignal".into()),
+                None,
+            )
+        };
+        let add: EventListenerMethod<'_> = signal
+            .get_named_property("addEventListener")
+            .map_err(|_| not_a_signal())?;
+        let aborted = signal
+            .get_named_property::<Option<bool>>("aborted")
+            .map_err(|_| not_a_signal())?
+            .unwrap_or(false);
+        let listener = if aborted {
+            cancel.cancel();
+            None
+        } else {
+            let token = cancel.clone();
+            let f = env.create_function_from_closure::<(), (), _>("onabort", move |_| {
+                token.cancel();
+                Ok(())
+            })?;
+            add.apply(signal, ("abort", f).into())?;
+            Some(f.create_ref()?)
+        };
+        Ok(SignalHook {
+            signal: signal.create_ref()?,
+            listener,
+        })
+    }
+
+    /// The signal's `reason`.
+    pub fn reason<'e>(&self, env: &'e Env) -> Option<Unknown<'e>> {
+        let signal = self.signal.get_value(env).ok()?;
+        signal.get_named_property::<Unknown<'_>>("reason").ok()
+    }
+
+    /// Removes the listener and lets the signal go.
+    pub fn detach(self, env: &Env) -> Result<()> {
+        let signal = self.signal.get_value(env)?;
+        if let Some(listener) = &self.listener {
+            let remove: EventListenerMethod<'_> =
+                signal.get_named_property("removeEventListener")?;
+            remove.apply(signal, ("abort", listener.borrow_back(env)?).into())?;
+        }
+        self.release(env)
+    }
+
+    /// Lets the signal go without touching it (from a finalizer, where no JavaScript runs).
+    pub fn release(self, env: &Env) -> Result<()> {
+        drop(self.listener);
+        self.signal.unref(env)
+    }
+}
+
+/// The signal and progress callback of an async call's options, its cancel token hooked up.
+pub fn hooks(
+    env: &Env,
+    options: Option<RangeOptions<'_>>,
+    cancel: &CancelToken,
+) -> Result<(Option<SignalHook>, Option<ProgressFn>)> {
+    let Some(o) = options else {
+        return Ok((None, None));
+    };
+    let hook = match o.signal {
+        Some(signal) => Some(SignalHook::attach(env, signal, cancel)?),
+        None => None,
+    };
+    Ok((hook, o.on_progress))
+}
+
+/// A core error of an async call as the JavaScript error it rejects with (an abort's `cause`
+/// is the signal's reason).
+pub fn rejection(env: &Env, e: CoreError, hook: Option<&SignalHook>) -> napi::Error {
+    let reason = match (&e, hook) {
+        (CoreError::Cancelled, Some(h)) => h.reason(env),
+        _ => None,
+    };
+    js_error(env, e, reason)
 }
 
 /// Column results: one typed array per requested statistic; entry i belongs to start + i.
@@ -167,7 +247,7 @@ pub struct Columns {
     pub max_excursion: Option<Either<BigUint64Array, Vec<BigInt>>>,
 }
 
-fn columns_js(c: CoreColumns) -> Columns {
+pub fn columns_js(c: CoreColumns) -> Columns {
     Columns {
         start: BigInt::from(c.start),
         total_stopping_time: c.total_stopping_time.map(Uint16Array::new),
@@ -279,7 +359,7 @@ fn verification_js(v: CoreVerification) -> Verification {
 
 /// Statistics of every n in [start, end) as typed arrays (Uint16Array step counts,
 /// BigUint64Array maxima), moved from Rust without a per-element copy. Blocks the event loop:
-/// use `columnsAsync` for long ranges.
+/// use `columnsAsync` (or `chunks`) for long ranges.
 #[napi]
 pub fn columns(
     env: Env,
@@ -287,11 +367,9 @@ pub fn columns(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<Columns> {
-    let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
-    match j.run(None, None, |o| engine().columns(j.start..j.end, j.want, o)) {
-        Ok(c) => Ok(columns_js(c)),
-        Err(e) => core_error(&env, e),
-    }
+    let j = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
+    let r = j.run(None, None, |o| engine().columns(j.range.clone(), j.want, o));
+    core(&env, r).map(columns_js)
 }
 
 /// Summary of [start, end): count, sums, means, maxima, the histogram of total stopping
@@ -303,11 +381,9 @@ pub fn summary(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<Summary> {
-    let j = job(&env, start, end, &options, &SUMMARY_DEFAULT)?;
-    match j.run(None, None, |o| engine().summary(j.start..j.end, j.want, o)) {
-        Ok(s) => Ok(summary_js(s)),
-        Err(e) => core_error(&env, e),
-    }
+    let j = job(&env, start, end, &options, SUMMARY_DEFAULT)?;
+    let r = j.run(None, None, |o| engine().summary(j.range.clone(), j.want, o));
+    core(&env, r).map(summary_js)
 }
 
 /// Shows that every n in [start, end) reaches 1, given that every smaller value does.
@@ -318,11 +394,9 @@ pub fn verify(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<Verification> {
-    let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
-    match j.run(None, None, |o| engine().verify(j.start..j.end, o)) {
-        Ok(v) => Ok(verification_js(v)),
-        Err(e) => core_error(&env, e),
-    }
+    let j = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
+    let r = j.run(None, None, |o| engine().verify(j.range.clone(), o));
+    core(&env, r).map(verification_js)
 }
 
 /// Which call an async task runs.
@@ -339,83 +413,70 @@ pub enum Output {
     Verify(CoreVerification),
 }
 
+/// A Promise of a range call, computed on the libuv thread pool.
 pub struct RangeTask {
     job: Job,
     kind: Kind,
     cancel: CancelToken,
     progress: Option<ProgressFn>,
+    signal: Option<SignalHook>,
 }
 
 impl Task for RangeTask {
-    type Output = Output;
-    type JsValue = Either<Either<Columns, Summary>, Verification>;
+    /// The core's error travels to `resolve`, which turns it into a JavaScript error on the
+    /// JavaScript thread.
+    type Output = std::result::Result<Output, CoreError>;
+    type JsValue = Either3<Columns, Summary, Verification>;
 
-    fn compute(&mut self) -> Result<Output> {
+    fn compute(&mut self) -> Result<Self::Output> {
         let (j, e) = (&self.job, engine());
         let cancel = Some(self.cancel.clone());
         let progress = self.progress.as_ref();
-        let r = match self.kind {
+        let range = || j.range.clone();
+        Ok(match self.kind {
             Kind::Columns => j
-                .run(cancel, progress, |o| e.columns(j.start..j.end, j.want, o))
+                .run(cancel, progress, |o| e.columns(range(), j.want, o))
                 .map(Output::Columns),
             Kind::Summary => j
-                .run(cancel, progress, |o| e.summary(j.start..j.end, j.want, o))
+                .run(cancel, progress, |o| e.summary(range(), j.want, o))
                 .map(Output::Summary),
             Kind::Verify => j
-                .run(cancel, progress, |o| e.verify(j.start..j.end, o))
+                .run(cancel, progress, |o| e.verify(range(), o))
                 .map(Output::Verify),
-        };
-        r.map_err(|e| match e {
-            collatz_core::Error::Cancelled => abort_error(),
-            other => Error::new(Status::InvalidArg, format!("RangeError: {other}")),
         })
     }
 
-    fn resolve(&mut self, _env: Env, out: Output) -> Result<Self::JsValue> {
-        Ok(match out {
-            Output::Columns(c) => Either::A(Either::A(columns_js(c))),
-            Output::Summary(s) => Either::A(Either::B(summary_js(s))),
-            Output::Verify(v) => Either::B(verification_js(v)),
-        })
+    fn resolve(&mut self, env: Env, out: Self::Output) -> Result<Self::JsValue> {
+        match out {
+            Ok(Output::Columns(c)) => Ok(Either3::A(columns_js(c))),
+            Ok(Output::Summary(s)) => Ok(Either3::B(summary_js(s))),
+            Ok(Output::Verify(v)) => Ok(Either3::C(verification_js(v))),
+            Err(e) => Err(rejection(&env, e, self.signal.as_ref())),
+        }
+    }
+
+    fn finally(self, env: Env) -> Result<()> {
+        match self.signal {
+            Some(hook) => hook.detach(&env),
+            None => Ok(()),
+        }
     }
 }
 
-/// `signal.addEventListener(type, listener)`.
-type AddEventListener<'a> = Function<'a, FnArgs<(&'a str, Function<'a, (), ()>)>, Unknown<'a>>;
-
 fn task(
     env: &Env,
-    j: Job,
+    job: Job,
     kind: Kind,
     options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
     let cancel = CancelToken::new();
-    let (signal, progress) = match options {
-        Some(o) => (o.signal, o.on_progress),
-        None => (None, None),
-    };
-    if let Some(signal) = signal {
-        // an already aborted signal cancels at once; otherwise its "abort" event does
-        if signal
-            .get_named_property::<Option<bool>>("aborted")?
-            .unwrap_or(false)
-        {
-            cancel.cancel();
-        } else {
-            let token = cancel.clone();
-            let listener = env.create_function_from_closure::<(), (), _>("onabort", move |_| {
-                token.cancel();
-                Ok(())
-            })?;
-            let add: AddEventListener<'_> = signal.get_named_property("addEventListener")?;
-            add.apply(signal, ("abort", listener).into())?;
-        }
-    }
+    let (signal, progress) = hooks(env, options, &cancel)?;
     Ok(AsyncTask::new(RangeTask {
-        job: j,
+        job,
         kind,
         cancel,
         progress,
+        signal,
     }))
 }
 
@@ -428,7 +489,7 @@ pub fn columns_async(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
-    let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
+    let j = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
     task(&env, j, Kind::Columns, options)
 }
 
@@ -440,7 +501,7 @@ pub fn summary_async(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
-    let j = job(&env, start, end, &options, &SUMMARY_DEFAULT)?;
+    let j = job(&env, start, end, &options, SUMMARY_DEFAULT)?;
     task(&env, j, Kind::Summary, options)
 }
 
@@ -452,7 +513,7 @@ pub fn verify_async(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
-    let j = job(&env, start, end, &options, &["totalStoppingTime"])?;
+    let j = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
     task(&env, j, Kind::Verify, options)
 }
 
@@ -476,24 +537,13 @@ pub struct StepCache {
 impl StepCache {
     #[napi(constructor)]
     pub fn new(env: Env, dense_below: Option<f64>, capacity: Option<f64>) -> Result<Self> {
-        let check = |v: Option<f64>, default: u64, what: &str| -> Result<u64> {
-            match v {
-                None => Ok(default),
-                Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_991.0 => {
-                    Ok(x as u64)
-                }
-                Some(x) => range_error(
-                    &env,
-                    &format!("{what} must be a non-negative safe integer, got {x}"),
-                ),
-            }
+        let size = |v: Option<f64>, what: &str| match v {
+            None => Ok(1 << 20),
+            Some(x) => non_negative_integer(&env, x, what),
         };
-        let dense = check(dense_below, 1 << 20, "denseBelow")?;
-        let cap = check(capacity, 1 << 20, "capacity")?;
-        match CoreCache::new(dense, cap as usize) {
-            Ok(inner) => Ok(StepCache { inner }),
-            Err(e) => core_error(&env, e),
-        }
+        let dense = size(dense_below, "denseBelow")?;
+        let cap = size(capacity, "capacity")?;
+        core(&env, CoreCache::new(dense, cap as usize)).map(|inner| StepCache { inner })
     }
 
     /// Total stopping time of n (below 2^64), from the cache when it is there.
@@ -504,10 +554,7 @@ impl StepCache {
         #[napi(ts_arg_type = "number | bigint | string")] n: StartArg,
     ) -> Result<u32> {
         let v = bound(&env, n, "n")?;
-        match self.inner.total_stopping_time(v) {
-            Ok(t) => Ok(t as u32),
-            Err(e) => core_error(&env, e),
-        }
+        core(&env, self.inner.total_stopping_time(v)).map(|t| t as u32)
     }
 
     /// Hits, misses, evictions and entries now.
