@@ -5,7 +5,9 @@
 //! ```text
 //! cargo bench -p collatz-benches --bench latency -- [LONG_END] [SHORT_LEN]
 //! ```
-//! (defaults 3e9 and 1e5; the long call is `summary(1, LONG_END)` on the global pool.)
+//! (defaults 3e9 and 1e5; the long call is `summary(1, LONG_END)` on the global pool.) The
+//! fields of the long and the short calls are `Want::default()` unless the environment sets
+//! `LONG_FIELDS` or `SHORT_FIELDS` (comma-separated names, as `Want::from_str` reads them).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -31,17 +33,48 @@ fn main() {
     let long_end = arg(1, 3_000_000_000);
     let short_len = arg(2, 100_000);
     let opts = RunOptions::default();
-    let want = Want::default();
+    let fields = |var: &str| match std::env::var(var) {
+        Ok(names) => names.parse::<Want>().expect("field names"),
+        Err(_) => Want::default(),
+    };
+    let (want, short_want) = (fields("LONG_FIELDS"), fields("SHORT_FIELDS"));
+    println!(
+        "long call: {:?}; short calls: {:?}",
+        want.names(),
+        short_want.names()
+    );
 
     // the long call alone, on a fresh engine
     let t = Instant::now();
-    let alone = RangeEngine::new()
-        .summary(1..long_end, want, &opts)
-        .unwrap();
+    let alone = match std::env::var_os("SKIP_ALONE") {
+        None => Some(
+            RangeEngine::new()
+                .summary(1..long_end, want, &opts)
+                .unwrap(),
+        ),
+        Some(_) => None,
+    };
     let long_alone = t.elapsed();
 
-    // the long call again, with short calls beside it from another thread
+    // the long call again, with short calls beside it from another thread (and, first, the
+    // same short calls alone on that engine)
     let engine = Arc::new(RangeEngine::new());
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next_start = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        1_000_000 + state % 999_000_000
+    };
+    let mut lat_alone: Vec<Duration> = (0..200)
+        .map(|_| {
+            let a = next_start();
+            let t = Instant::now();
+            engine.summary(a..a + short_len, short_want, &opts).unwrap();
+            t.elapsed()
+        })
+        .collect();
+    lat_alone.sort();
     let done = Arc::new(AtomicBool::new(false));
     let long = {
         let (engine, done) = (engine.clone(), done.clone());
@@ -55,21 +88,19 @@ fn main() {
         })
     };
     let mut lat = Vec::new();
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
     while !done.load(Ordering::Acquire) {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let a = 1_000_000 + state % 999_000_000;
+        let a = next_start();
         let t = Instant::now();
-        let s = engine.summary(a..a + short_len, want, &opts).unwrap();
+        let s = engine.summary(a..a + short_len, short_want, &opts).unwrap();
         lat.push(t.elapsed());
         assert_eq!(s.count, short_len);
         // a dashboard's requests come and go: a short pause between them
         thread::sleep(Duration::from_millis(2));
     }
     let (shared, long_shared) = long.join().unwrap();
-    assert_eq!(shared, alone);
+    if let Some(alone) = alone {
+        assert_eq!(shared, alone);
+    }
     lat.sort();
     println!(
         "long call summary(1, {long_end}): {:.2} s alone, {:.2} s with short calls beside it ({:.3}x)",
@@ -77,11 +108,19 @@ fn main() {
         long_shared.as_secs_f64(),
         long_shared.as_secs_f64() / long_alone.as_secs_f64()
     );
+    println!(
+        "{} short calls of {short_len} numbers alone: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        lat_alone.len(),
+        percentile(&lat_alone, 0.5).as_secs_f64() * 1e3,
+        percentile(&lat_alone, 0.9).as_secs_f64() * 1e3,
+        percentile(&lat_alone, 0.99).as_secs_f64() * 1e3,
+        lat_alone.last().unwrap().as_secs_f64() * 1e3,
+    );
     if lat.is_empty() {
         println!("no short call ran");
     } else {
         println!(
-            "{} short calls of {short_len} numbers: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            "{} short calls of {short_len} numbers beside it: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
             lat.len(),
             percentile(&lat, 0.5).as_secs_f64() * 1e3,
             percentile(&lat, 0.9).as_secs_f64() * 1e3,
@@ -96,13 +135,17 @@ fn main() {
         (0..5)
             .map(|_| {
                 let t = Instant::now();
-                engine.summary(1..10_000_000, want, &opts).unwrap();
+                engine
+                    .summary(1..10_000_000, Want::default(), &opts)
+                    .unwrap();
                 t.elapsed()
             })
             .min()
             .unwrap()
     };
-    engine.summary(1..10_000_000, want, &opts).unwrap();
+    engine
+        .summary(1..10_000_000, Want::default(), &opts)
+        .unwrap();
     let before = time(&engine);
     let odd = Want {
         odd_steps: true,

@@ -27,21 +27,21 @@ fn summaries(c: &mut Criterion) {
             "stopping_time",
             Want {
                 stopping_time: true,
-                ..Want::default()
+                ..Want::NONE
             },
         ),
         (
             "odd_steps",
             Want {
                 odd_steps: true,
-                ..Want::default()
+                ..Want::NONE
             },
         ),
         (
             "max_excursion",
             Want {
                 max_excursion: true,
-                ..Want::default()
+                ..Want::NONE
             },
         ),
         (
@@ -70,7 +70,7 @@ fn columns(c: &mut Criterion) {
     let want = Want {
         total_stopping_time: true,
         max_excursion: true,
-        ..Want::default()
+        ..Want::NONE
     };
     let sizes = [
         ("range_columns_1e7_one_thread", N),

@@ -160,7 +160,7 @@ impl Want {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let mut want = Want::default();
+        let mut want = Want::NONE;
         let mut any = false;
         for name in names {
             want.insert(Field::from_name_in(name.as_ref(), case)?);
@@ -234,7 +234,7 @@ impl FromStr for Want {
 
 impl From<Field> for Want {
     fn from(field: Field) -> Want {
-        let mut want = Want::default();
+        let mut want = Want::NONE;
         want.insert(field);
         want
     }
@@ -242,7 +242,7 @@ impl From<Field> for Want {
 
 impl FromIterator<Field> for Want {
     fn from_iter<I: IntoIterator<Item = Field>>(fields: I) -> Want {
-        let mut want = Want::default();
+        let mut want = Want::NONE;
         for f in fields {
             want.insert(f);
         }
@@ -269,7 +269,7 @@ mod tests {
             assert_eq!(all.names_in(case), Field::ALL.map(|f| f.name_in(case)));
         }
         assert_eq!(Field::ALL.into_iter().collect::<Want>(), Want::ALL);
-        assert_eq!(Want::default().names(), Vec::<&str>::new());
+        assert_eq!(Want::NONE.names(), Vec::<&str>::new());
         assert_eq!(Field::OddSteps.to_string(), "odd_steps");
     }
 
@@ -280,7 +280,7 @@ mod tests {
             w,
             Want {
                 stopping_time: true,
-                ..Want::default()
+                ..Want::NONE
             }
         );
         assert_eq!(

@@ -170,7 +170,7 @@ fn far_ranges_take_the_hot_paths_and_agree_with_each_number() {
         let want = Want {
             total_stopping_time: true,
             stopping_time: true,
-            ..Want::default()
+            ..Want::NONE
         };
         for (threads, chunk) in [(1, 1 << 18), (2, 7919)] {
             let engine = RangeEngine::with_memo_bytes(memo);
@@ -655,7 +655,7 @@ fn step_counts_and_maxima_from_one_match_every_number() {
     let want = Want {
         total_stopping_time: true,
         max_excursion: true,
-        ..Want::default()
+        ..Want::NONE
     };
     let end = 300_000u64;
     let expect: Vec<(u16, u128)> = (1..end)

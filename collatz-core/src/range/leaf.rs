@@ -936,7 +936,7 @@ pub(super) fn chunk(
     let tst_and_max = Want {
         total_stopping_time: true,
         max_excursion: true,
-        ..Want::default()
+        ..Want::NONE
     };
     if !summarize.on() && want == tst_and_max && memo.is_none() && out.glide.is_none() {
         if let (Some(t), Some(MaxSlice::U64(m)), Some(view_max)) =

@@ -153,6 +153,11 @@ impl Memo {
     pub fn grown(&self, cap: u64) -> Option<Self> {
         let len = self.bound() as usize;
         let cap = usize::try_from(cap).ok()?.max(len);
+        let plain = !self.has_odd() && !self.has_max();
+        if plain && len < cap.min(PREFIX_LEN) {
+            // step counts alone, short of the process's prefix table: start from that
+            return Memo::new(cap as u64, false, false);
+        }
         // SAFETY (each `prefix`): entries below the watermark are never written again
         #[allow(unsafe_code)]
         let copy = |t: &Table<u16>| Table::new(cap, unsafe { t.prefix(len) });
@@ -373,6 +378,12 @@ mod tests {
         // the watermark only rises
         g.publish(3);
         assert_eq!(g.bound(), 5);
+        // a memo of step counts alone grows from the process's prefix table
+        let tiny = Memo::new(2, false, false).unwrap();
+        assert_eq!(tiny.bound(), 2);
+        let g = tiny.grown(PREFIX_LEN as u64 * 2).unwrap();
+        assert_eq!(g.bound(), PREFIX_LEN as u64);
+        assert_eq!(g.view(g.bound()).tst, prefix_table());
     }
 
     #[test]

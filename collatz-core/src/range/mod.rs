@@ -19,25 +19,47 @@ mod leaf;
 mod memo;
 mod pages;
 mod pipeline;
+mod pool;
 mod split;
 mod summary;
 mod verify;
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use kernel::{MemoView, PREFIX_LEN};
 use leaf::chunk;
 use memo::{Memo, MemoSlot, Writer};
 use pipeline::Growth;
+use pool::in_pool;
 use split::{column_slices, par_run, split_col, MaxSlice, Slices};
 pub use summary::{Record, StatSummary, Summary};
 pub use verify::{Verification, SIEVE_BITS};
 
-/// Which statistics to compute. Leave out what you do not need: each costs time and memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// Which statistics to compute. [`Want::default()`] is [`Want::FAST`]: everything but odd steps.
+///
+/// What each field costs (summaries of [1, 10^8) on two cores, and columns):
+/// - `total_stopping_time`: the base of every path (the memo holds it): summaries and step-count
+///   columns take the hot paths. 2 bytes per n in columns.
+/// - `stopping_time` (the glide): found on the way, almost free in summaries; 2 bytes per n in
+///   columns.
+/// - `max_excursion`: in summaries from 1, only the maxima that can be path records are
+///   followed, almost free; in summaries from elsewhere and in columns the maxima must be exact,
+///   which needs the engine's second memo (8 more bytes per entry) and the general path, several
+///   times slower. 8 bytes per n in columns (16 past [`U64_MAX_EXCURSION_BOUND`]).
+/// - `odd_steps`: switches the hot paths off (the general path: about 5x the time of a default
+///   summary) and uses the second memo (2 more bytes per entry). Ask for it only when you need
+///   it; calls without it are not slowed by calls with it.
+///
+/// ```
+/// use collatz_core::range::Want;
+/// assert_eq!(Want::default(), Want::FAST);
+/// assert!(!Want::FAST.odd_steps && Want::FAST.max_excursion);
+/// assert_eq!(Want::NONE.names(), Vec::<&str>::new());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Want {
     /// Total stopping time (A006577).
     pub total_stopping_time: bool,
@@ -49,8 +71,30 @@ pub struct Want {
     pub max_excursion: bool,
 }
 
+impl Default for Want {
+    /// [`Want::FAST`].
+    fn default() -> Self {
+        Want::FAST
+    }
+}
+
 impl Want {
-    /// Every statistic.
+    /// No statistic (a summary still counts the start values and their histogram).
+    pub const NONE: Want = Want {
+        total_stopping_time: false,
+        stopping_time: false,
+        odd_steps: false,
+        max_excursion: false,
+    };
+    /// Every statistic that keeps the hot paths: total stopping time, stopping time and
+    /// maximum excursion, not odd steps. The default.
+    pub const FAST: Want = Want {
+        total_stopping_time: true,
+        stopping_time: true,
+        odd_steps: false,
+        max_excursion: true,
+    };
+    /// Every statistic, odd steps included (which switch the hot paths off: see [`Want`]).
     pub const ALL: Want = Want {
         total_stopping_time: true,
         stopping_time: true,
@@ -328,7 +372,8 @@ impl RangeEngine {
     /// # Ok::<(), collatz_core::Error>(())
     /// ```
     pub fn verify(&self, range: Range<u64>, opts: &RunOptions) -> Result<Verification> {
-        in_pool(opts, || verify::verify(range, opts))
+        let len = range.end.saturating_sub(range.start);
+        in_pool(opts, len, || verify::verify(range, opts))
     }
 
     /// Column results in chunks of `opts.chunk_size` start values, computed one chunk at a time
@@ -364,7 +409,7 @@ impl RangeEngine {
         // the memo's writer is taken here, before the pool: a long call that must grow the
         // memo may wait here for another call's growth, never inside the pool
         let writer = self.writer_for(&range, want.odd_steps, exact_max, opts)?;
-        let out = in_pool(opts, || {
+        let out = in_pool(opts, range.end - range.start, || {
             if range.end - range.start >= WARM_FROM {
                 warm_tables();
             }
@@ -386,7 +431,7 @@ impl RangeEngine {
         opts: &RunOptions,
     ) -> Result<()> {
         let ctl = Control::new(end - 1, opts);
-        in_pool(opts, || {
+        in_pool(opts, end - 1, || {
             if end >= WARM_FROM {
                 warm_tables();
             }
@@ -509,8 +554,8 @@ impl RangeEngine {
 
     /// The memo's writer for a call over `range`, taken outside the pool: `None` if the call
     /// does not grow the memo (it covers the range, or has reached its cap), or if another
-    /// call holds the writer and this call is short or runs on a pool thread (it then runs on
-    /// the memo as it is). A long call that would grow the memo waits for the writer: the
+    /// call holds the writer and this call is short (under [`pool::LONG_CALL`] start values)
+    /// or runs on a pool thread (it then runs on the memo as it is). A long call that would grow the memo waits for the writer: the
     /// other call gives it back when its growth is done.
     fn writer_for(
         &self,
@@ -527,7 +572,7 @@ impl RangeEngine {
         if complete && memo.bound() >= target.min(range.end) {
             return Ok(None);
         }
-        let long = range.end - range.start >= WAIT_FOR_WRITER_FROM;
+        let long = range.end - range.start >= pool::LONG_CALL;
         if long && rayon::current_thread_index().is_none() {
             return slot.wait_writer(opts.cancel.as_ref()).map(Some);
         }
@@ -623,10 +668,6 @@ fn memo_needed(end: u64) -> u64 {
 /// [`RangeEngine::summary_from_one`]).
 const EVENS_FROM: u64 = 1 << 16;
 
-/// Calls over at least this many start values that would grow the memo wait (outside the
-/// pool) for another call's growth to end; shorter ones run on the memo as it is.
-const WAIT_FOR_WRITER_FROM: u64 = 1 << 21;
-
 /// Calls over at least this many start values build the hot paths' tables up front.
 const WARM_FROM: u64 = 1 << 20;
 
@@ -684,61 +725,6 @@ fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>
     let v = vec![T::default(); len];
     pages::advise_huge(&v);
     Ok(Some(v))
-}
-
-/// Runs `f` on a pool of `opts.threads` threads, or on rayon's global pool.
-fn in_pool<T: Send>(opts: &RunOptions, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    if opts.chunk_size == 0 {
-        return Err(Error::InvalidArgument(
-            "chunk_size must be at least 1".into(),
-        ));
-    }
-    match opts.threads {
-        Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
-        Some(t) => {
-            // a pool is used by one call at a time (two calls at once must not queue on one
-            // pool's threads), then kept for the next call of the same size
-            let p = take_pool(t)?;
-            let out = p.install(f);
-            give_pool(t, p);
-            out
-        }
-        // on one of the global pool's threads, so that the waves' joins inside do not each
-        // wake the pool from outside (a caller's own worker thread gets it at once)
-        None => rayon::join(f, || ()).0,
-    }
-}
-
-type Pools = Mutex<Vec<(usize, rayon::ThreadPool)>>;
-
-/// Idle pools kept for later calls: starting threads costs more than a short range takes.
-static POOLS: std::sync::OnceLock<Pools> = std::sync::OnceLock::new();
-
-/// At most this many idle pools are kept.
-const POOLS_KEPT: usize = 4;
-
-/// An idle pool of `threads` threads, or a new one.
-fn take_pool(threads: usize) -> Result<rayon::ThreadPool> {
-    let pools = POOLS.get_or_init(Default::default);
-    {
-        let mut pools = pools.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(i) = pools.iter().position(|(t, _)| *t == threads) {
-            return Ok(pools.swap_remove(i).1);
-        }
-    }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::InvalidArgument(format!("thread pool: {e}")))
-}
-
-/// Returns a pool after its call, keeping it if there is room.
-fn give_pool(threads: usize, pool: rayon::ThreadPool) {
-    let pools = POOLS.get_or_init(Default::default);
-    let mut pools = pools.lock().unwrap_or_else(|e| e.into_inner());
-    if pools.len() < POOLS_KEPT {
-        pools.push((threads, pool));
-    }
 }
 
 fn check_range(range: &Range<u64>) -> Result<()> {
@@ -980,12 +966,16 @@ mod tests {
             engine.summary(1..2_000_000, default, &opts).unwrap();
         });
         assert_eq!(again, first);
-        // and so does a far range past the memo's reach, and the summary with every field
-        // but odd steps
+        // and so does a far range past the memo's reach (without maxima, which need exact
+        // values there), and the summary with every field but odd steps
+        let steps = Want {
+            max_excursion: false,
+            ..Want::FAST
+        };
         assert!(
             hot(&|| {
                 engine
-                    .summary(1 << 40..(1 << 40) + 100_000, default, &opts)
+                    .summary(1 << 40..(1 << 40) + 100_000, steps, &opts)
                     .unwrap();
             }) > 0
         );
@@ -1030,7 +1020,7 @@ mod tests {
                 };
                 // with odd steps the general leaf; and single statistics
                 let one = |f: fn(&mut Want)| {
-                    let mut w = Want::default();
+                    let mut w = Want::NONE;
                     f(&mut w);
                     w
                 };
@@ -1040,6 +1030,7 @@ mod tests {
                     Want::TOTAL_STOPPING_TIME,
                     one(|w| w.stopping_time = true),
                     one(|w| w.max_excursion = true),
+                    Want::NONE,
                     Want::default(),
                 ];
                 for want in wants {

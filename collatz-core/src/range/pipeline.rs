@@ -19,6 +19,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::leaf::chunk;
 use super::memo::{Memo, Writer};
+use super::pool::on_every_thread;
 use super::split::{run_chunk, Slices};
 use super::{memo_needed, merge_opt, Control, Summary, Tally, Want};
 use crate::error::{Error, Result};
@@ -91,11 +92,11 @@ pub(super) fn run(
         failed: AtomicBool::new(false),
         error: Mutex::new(None),
     };
-    rayon::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|_| run.work());
-        }
-    });
+    // one loop on every thread of the pool, each delivered to that thread's own broadcast
+    // queue: no thread finds a sibling loop of this call in its deque when it yields between
+    // chunks (running it there, nested, would leave the other threads idle), only other
+    // calls' jobs
+    on_every_thread(&|| run.unit());
     // every entry below the memo's watermark is finished, whether or not the call succeeded
     let Run { front, error, .. } = run;
     if let Some((_, e)) = error.into_inner().unwrap_or_else(PoisonError::into_inner) {
@@ -178,27 +179,29 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl<'o> Run<'_, 'o, '_> {
-    /// One thread's loop: take the next chunk, run it, publish it, until none is left.
-    fn work(&self) {
+    /// One unit of a thread's loop (see [`on_every_thread`]): take the next chunk, run it,
+    /// publish it; `false` once none is left or a chunk failed.
+    fn unit(&self) -> bool {
         // a panic in a chunk (a bug) must not leave the other threads waiting for a
         // watermark that will never come: the scope then ends and passes the panic on
         let _stop_others = FailOnUnwind(&self.failed);
-        while !self.failed.load(Ordering::Relaxed) {
-            let Some(piece) = self.take() else {
-                return;
-            };
-            let (index, end) = (piece.index, piece.range.end);
-            match self.run_piece(piece) {
-                Ok(Some(summary)) => self.finish(index, end, summary),
-                Ok(None) => return, // another chunk failed
-                Err(err) => {
-                    self.fail(index, err);
-                    return;
-                }
+        if self.failed.load(Ordering::Relaxed) {
+            return false;
+        }
+        let Some(piece) = self.take() else {
+            return false;
+        };
+        let (index, end) = (piece.index, piece.range.end);
+        match self.run_piece(piece) {
+            Ok(Some(summary)) => {
+                self.finish(index, end, summary);
+                true
             }
-            // between chunks, holding none: let the pool run another call's waiting job (a
-            // short call is not held up behind this one; see `docs/architecture.md`)
-            rayon::yield_now();
+            Ok(None) => false, // another chunk failed
+            Err(err) => {
+                self.fail(index, err);
+                false
+            }
         }
     }
 

@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use num_bigint::BigUint;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Control, RunOptions};
@@ -290,7 +289,8 @@ pub(super) fn verify(range: Range<u64>, opts: &RunOptions) -> Result<Verificatio
 
 /// Runs `f` on the leaves of `per_leaf` blocks from `first` on, `count` blocks in all: every
 /// thread of the pool takes the next leaf until none is left, and lets the pool run another
-/// call's waiting job between leaves (a short call is not held up behind a long verify).
+/// call's waiting job between leaves (as `pool::on_every_thread` does, with a result per
+/// thread).
 fn leaves<F>(first: u64, count: u64, per_leaf: u64, f: &F) -> Result<Part>
 where
     F: Fn(u64, u64) -> Result<Part> + Sync,
@@ -298,7 +298,7 @@ where
     let total = count.div_ceil(per_leaf);
     let next = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
-    let work = |_| {
+    let work = || {
         let mut acc: Option<Part> = None;
         while !failed.load(Ordering::Relaxed) {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -317,8 +317,9 @@ where
         }
         Ok(acc)
     };
-    let threads = rayon::current_num_threads().min(total as usize).max(1);
-    let parts: Vec<Result<Option<Part>>> = (0..threads).into_par_iter().map(work).collect();
+    // one loop on every thread of the pool, through each thread's broadcast queue (see
+    // `pool`)
+    let parts: Vec<Result<Option<Part>>> = rayon::broadcast(|_| work());
     let mut all: Option<Part> = None;
     for p in parts {
         if let Some(p) = p? {
