@@ -167,8 +167,8 @@ export declare function predecessors(m: number | bigint | string): [bigint, bigi
 export interface RangeOptions {
   /**
    * Statistics to compute: any of "totalStoppingTime", "stoppingTime", "oddSteps",
-   * "maxExcursion". Default: ["totalStoppingTime"] for columns and chunks; all but
-   * "oddSteps" for summaries.
+   * "maxExcursion". Default: ["totalStoppingTime"] for columns and chunks; for summaries
+   * the core's default, every statistic but "oddSteps" (which switches the fast paths off).
    */
   fields?: Array<string>
   /** Worker threads (default: one per core). */

@@ -35,8 +35,8 @@ pub type ProgressFn = ThreadsafeFunction<FnArgs<(f64, f64)>, (), FnArgs<(f64, f6
 #[napi(object, object_to_js = false)]
 pub struct RangeOptions<'env> {
     /// Statistics to compute: any of "totalStoppingTime", "stoppingTime", "oddSteps",
-    /// "maxExcursion". Default: ["totalStoppingTime"] for columns and chunks; all but
-    /// "oddSteps" for summaries.
+    /// "maxExcursion". Default: ["totalStoppingTime"] for columns and chunks; for summaries
+    /// the core's default, every statistic but "oddSteps" (which switches the fast paths off).
     pub fields: Option<Vec<String>>,
     /// Worker threads (default: one per core).
     pub threads: Option<u32>,
@@ -51,12 +51,6 @@ pub struct RangeOptions<'env> {
     #[napi(ts_type = "(done: number, total: number) => void")]
     pub on_progress: Option<ProgressFn>,
 }
-
-/// What summaries compute unless told otherwise: everything but odd steps.
-pub const SUMMARY_DEFAULT: Want = Want {
-    odd_steps: false,
-    ..Want::ALL
-};
 
 /// The validated part of a call: what, where, how.
 pub struct Job {
@@ -381,7 +375,7 @@ pub fn summary(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<Summary> {
-    let j = job(&env, start, end, &options, SUMMARY_DEFAULT)?;
+    let j = job(&env, start, end, &options, Want::default())?;
     let r = j.run(None, None, |o| engine().summary(j.range.clone(), j.want, o));
     core(&env, r).map(summary_js)
 }
@@ -501,7 +495,7 @@ pub fn summary_async(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
-    let j = job(&env, start, end, &options, SUMMARY_DEFAULT)?;
+    let j = job(&env, start, end, &options, Want::default())?;
     task(&env, j, Kind::Summary, options)
 }
 
