@@ -253,3 +253,52 @@ fn progress_and_cancellation_stay_per_call() {
         );
     });
 }
+
+#[test]
+fn calls_past_the_memo_s_reach_or_inside_it_do_not_wait_for_its_growth() {
+    within(
+        Duration::from_secs(180),
+        "calls beside a growing memo",
+        || {
+            let engine = Arc::new(RangeEngine::new());
+            // the memo covers [1, 2^20) first
+            engine
+                .summary(1..1 << 20, Want::default(), &opts(None))
+                .unwrap();
+            let far = (1u64 << 40)..(1 << 40) + 3_000_000;
+            let steps = Want {
+                max_excursion: false,
+                ..Want::FAST
+            };
+            let want_far = RangeEngine::new()
+                .summary(far.clone(), steps, &opts(None))
+                .unwrap();
+            let want_inside = RangeEngine::new()
+                .summary(1000..1 << 20, TST_MAX, &opts(None))
+                .unwrap();
+            let long_done = Arc::new(AtomicBool::new(false));
+            let long = {
+                let (engine, long_done) = (engine.clone(), long_done.clone());
+                thread::spawn(move || {
+                    // grows the memo of step counts to its cap: the writer is held meanwhile
+                    let r = engine.summary(1..400_000_000, TST_MAX, &opts(None));
+                    long_done.store(true, Ordering::Release);
+                    r.map(|s| s.count)
+                })
+            };
+            thread::sleep(Duration::from_millis(20));
+            // a long range far out (it would grow the memo a little, but does not wait for it)
+            // and a range the memo already covers
+            assert_eq!(engine.summary(far, steps, &opts(None)).unwrap(), want_far);
+            assert_eq!(
+                engine.summary(1000..1 << 20, TST_MAX, &opts(None)).unwrap(),
+                want_inside
+            );
+            assert!(
+                !long_done.load(Ordering::Acquire),
+                "the long call ended first: the test shows nothing"
+            );
+            assert_eq!(long.join().unwrap(), Ok(399_999_999));
+        },
+    );
+}

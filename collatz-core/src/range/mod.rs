@@ -554,8 +554,9 @@ impl RangeEngine {
 
     /// The memo's writer for a call over `range`, taken outside the pool: `None` if the call
     /// does not grow the memo (it covers the range, or has reached its cap), or if another
-    /// call holds the writer and this call is short (under [`pool::LONG_CALL`] start values)
-    /// or runs on a pool thread (it then runs on the memo as it is). A long call that would grow the memo waits for the writer: the
+    /// call holds the writer and this call is short (under [`pool::LONG_CALL`] start values),
+    /// lies past the memo's reach, or runs on a pool thread (it then runs on the memo as it
+    /// is). A long call that would grow the memo waits for the writer: the
     /// other call gives it back when its growth is done.
     fn writer_for(
         &self,
@@ -572,7 +573,9 @@ impl RangeEngine {
         if complete && memo.bound() >= target.min(range.end) {
             return Ok(None);
         }
-        let long = range.end - range.start >= pool::LONG_CALL;
+        // a range past the memo's reach (it starts beyond what the memo would hold) never
+        // waits: the memo only shortens its walks
+        let long = range.end - range.start >= pool::LONG_CALL && range.start < target;
         if long && rayon::current_thread_index().is_none() {
             return slot.wait_writer(opts.cancel.as_ref()).map(Some);
         }
@@ -988,6 +991,50 @@ mod tests {
                 engine.summary(1..2_000_000, no_odd, &opts).unwrap();
             }) > 0
         );
+    }
+
+    #[test]
+    fn covered_far_and_short_calls_never_wait_for_the_writer() {
+        let engine = RangeEngine::new();
+        let opts = RunOptions::default();
+        let steps = Want {
+            max_excursion: false,
+            ..Want::FAST
+        };
+        engine.summary(1..1 << 20, steps, &opts).unwrap();
+        let expect = |r: Range<u64>| RangeEngine::new().summary(r, steps, &opts).unwrap();
+        let calls = [
+            1000..1 << 20,                    // covered
+            (1 << 40)..(1 << 40) + 3_000_000, // long, past the memo's reach
+            50_000_000..50_100_000,           // short, would grow the memo
+        ];
+        let expected: Vec<Summary> = calls.iter().cloned().map(expect).collect();
+        // another call holds the writer (and keeps it): none of these may wait for it
+        let writer = engine.plain.try_writer().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                for (r, e) in calls.iter().zip(&expected) {
+                    assert_eq!(&engine.summary(r.clone(), steps, &opts).unwrap(), e);
+                }
+                tx.send(()).unwrap();
+            });
+            let waited = rx.recv_timeout(std::time::Duration::from_secs(60)).is_err();
+            drop(writer); // (lets a call that did wait end, so that the scope ends)
+            assert!(!waited, "a call waited for the writer");
+        });
+        // a long call that would grow the memo from inside its range does wait, and stops
+        // when cancelled
+        let writer = engine.plain.try_writer().unwrap();
+        let token = CancelToken::new();
+        token.cancel();
+        let o = RunOptions {
+            cancel: Some(token),
+            ..RunOptions::default()
+        };
+        let r = engine.summary(1..1 << 28, steps, &o);
+        assert_eq!(r, Err(Error::Cancelled));
+        drop(writer);
     }
 
     #[test]
