@@ -21,8 +21,12 @@ use crate::convert::{bound, int_as, shaped, start_value, value_to_py};
 use crate::errors::{error, overflow_error, type_error};
 use crate::run::{given, long_call, Options};
 
-/// The statistics named in `fields` (a name or a sequence of names), read by the core.
-fn want(fields: &Bound<'_, PyAny>) -> PyResult<Want> {
+/// The statistics named in `fields` (a name or a sequence of names), read by the core;
+/// `default` when not given.
+fn want(fields: Option<&Bound<'_, PyAny>>, default: Want) -> PyResult<Want> {
+    let Some(fields) = given(fields) else {
+        return Ok(default);
+    };
     let names: Vec<String> = if fields.is_instance_of::<PyString>() {
         vec![fields.extract()?]
     } else {
@@ -351,21 +355,22 @@ impl RangeEngine {
 
     /// Statistics of every n in [start, end) as numpy arrays, one per field (uint16 step
     /// counts, uint64 maxima): a dict {field: array}. Releases the GIL; Ctrl-C stops it.
-    #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None, cancel=None))]
+    /// fields: default total_stopping_time alone.
+    #[pyo3(signature = (start, end, fields=None, threads=None, chunk_size=None, progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn columns<'py>(
         &self,
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-        fields: &Bound<'py, PyAny>,
+        fields: Option<&Bound<'py, PyAny>>,
         threads: Option<&Bound<'py, PyAny>>,
         chunk_size: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
         cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let (a, b) = span(start, end)?;
-        let w = want(fields)?;
+        let w = want(fields, Want::TOTAL_STOPPING_TIME)?;
         let opts = Options::new(threads, chunk_size, progress, cancel)?;
         let engine = &self.inner;
         let cols = long_call(py, b.saturating_sub(a), &opts, |o| {
@@ -376,21 +381,22 @@ impl RangeEngine {
 
     /// Summary of [start, end): counts, sums, maxima, histogram and records, in memory
     /// independent of the range's size. Releases the GIL; Ctrl-C stops it.
-    #[pyo3(signature = (start, end, fields, threads=None, chunk_size=None, progress=None, cancel=None))]
+    /// fields: default DEFAULT_FIELDS (the core's default: every statistic but odd steps).
+    #[pyo3(signature = (start, end, fields=None, threads=None, chunk_size=None, progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn summary<'py>(
         &self,
         py: Python<'py>,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-        fields: &Bound<'py, PyAny>,
+        fields: Option<&Bound<'py, PyAny>>,
         threads: Option<&Bound<'py, PyAny>>,
         chunk_size: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
         cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Summary> {
         let (a, b) = span(start, end)?;
-        let w = want(fields)?;
+        let w = want(fields, Want::default())?;
         let opts = Options::new(threads, chunk_size, progress, cancel)?;
         let engine = &self.inner;
         let s = long_call(py, b.saturating_sub(a), &opts, |o| {
@@ -419,22 +425,23 @@ impl RangeEngine {
 
     /// An iterator of (first_n, {field: array}) over [start, end), chunk_size start values
     /// at a time (memory stays near one chunk).
-    #[pyo3(signature = (start, end, fields, chunk_size, threads=None, progress=None, cancel=None))]
+    /// fields: default total_stopping_time alone; chunk_size: default the core's 2**18.
+    #[pyo3(signature = (start, end, fields=None, chunk_size=None, threads=None, progress=None, cancel=None))]
     #[allow(clippy::too_many_arguments)]
     fn chunks<'py>(
         &self,
         start: &Bound<'py, PyAny>,
         end: &Bound<'py, PyAny>,
-        fields: &Bound<'py, PyAny>,
-        chunk_size: &Bound<'py, PyAny>,
+        fields: Option<&Bound<'py, PyAny>>,
+        chunk_size: Option<&Bound<'py, PyAny>>,
         threads: Option<&Bound<'py, PyAny>>,
         progress: Option<Bound<'py, PyAny>>,
         cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<ChunkIter> {
         let (a, b) = span(start, end)?;
-        let w = want(fields)?;
-        let opts = Options::new(threads, Some(chunk_size), progress, cancel)?;
-        let chunk_size = opts.chunk_size.unwrap_or_default();
+        let w = want(fields, Want::TOTAL_STOPPING_TIME)?;
+        let opts = Options::new(threads, chunk_size, progress, cancel)?;
+        let chunk_size = opts.chunk_size.unwrap_or(RunOptions::default().chunk_size);
         // the core checks the range and the chunk size now, not at the first chunk
         let check = RunOptions {
             chunk_size,
@@ -578,6 +585,10 @@ impl StepCache {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
     m.add("FIELDS", PyTuple::new(m.py(), names)?)?;
+    m.add(
+        "DEFAULT_FIELDS",
+        PyTuple::new(m.py(), Want::default().names())?,
+    )?;
     m.add_class::<RangeEngine>()?;
     m.add_class::<Summary>()?;
     m.add_class::<StatSummary>()?;

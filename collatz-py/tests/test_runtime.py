@@ -40,6 +40,12 @@ def test_summary_object():
     assert d["sum_odd_steps"] is None and d["histogram"] == s.histogram.tolist()
     assert s.total_stopping_time.to_dict() == {"sum": d["sum_total_stopping_time"], "max": 178, "max_n": 871}
     assert s == ce.summary(1, 1000) and s != ce.summary(1, 999)
+    # the defaults are the core's: summaries every statistic but odd steps, columns step counts
+    assert ce.DEFAULT_FIELDS == ("total_stopping_time", "stopping_time", "max_excursion")
+    e = ce.RangeEngine()
+    assert e.summary(1, 1000) == s and e.summary(1, 1000, None) == s and s.odd_steps is None
+    assert list(e.columns(1, 10)) == ["total_stopping_time"]
+    assert [first for first, _ in e.chunks(1, 10, chunk_size=4)] == [1, 5, 9]
     assert abs(s.total_stopping_time.mean - s.total_stopping_time.sum / 999) < 1e-9
     assert "Summary(" in repr(s) and "StatSummary(" in repr(s.total_stopping_time)
     with pytest.raises(AttributeError):

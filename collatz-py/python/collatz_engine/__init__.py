@@ -90,6 +90,7 @@ __all__ = [
     "Trajectory",
     "TreeLevels",
     "Verification",
+    "DEFAULT_FIELDS",
     "FIELDS",
     "chunks",
     "columns",
@@ -113,6 +114,9 @@ __all__ = [
 
 #: The statistics a range call can compute (their names as collatz-core defines them).
 FIELDS: Tuple[str, ...] = _native.FIELDS
+#: What a summary computes unless asked otherwise: the core's default (``Want::default()``),
+#: every statistic but odd steps, which switch off the fast paths.
+DEFAULT_FIELDS: Tuple[str, ...] = _native.DEFAULT_FIELDS
 
 Fields = Union[str, Sequence[str]]
 Progress = Union[None, bool, Callable[[int, int], Any]]
@@ -195,7 +199,7 @@ def columns(
 def summary(
     start: int,
     end: int,
-    fields: Fields = ("total_stopping_time", "stopping_time", "max_excursion"),
+    fields: Fields = DEFAULT_FIELDS,
     *,
     threads: Optional[int] = None,
     chunk_size: Optional[int] = None,
@@ -205,7 +209,10 @@ def summary(
 ) -> Summary:
     """Summary of [start, end) in memory independent of its size: count, sum/mean/max of each
     field, the histogram of total stopping times, and the delay, path and glide records (lists
-    of (n, value) in increasing n; from start = 1 these are OEIS A006877/A006884/A060412)."""
+    of (n, value) in increasing n; from start = 1 these are OEIS A006877/A006884/A060412).
+    fields default to DEFAULT_FIELDS, every statistic but odd steps: odd steps (and maxima in a
+    summary not from 1) take the general path, several times slower. Other arguments as for
+    columns()."""
     eng = engine or default_engine()
     return _with_progress(
         progress,
@@ -251,7 +258,7 @@ def verify(
 def dataframe(
     start: int,
     end: int,
-    fields: Fields = ("total_stopping_time", "stopping_time", "max_excursion"),
+    fields: Fields = DEFAULT_FIELDS,
     **kwargs: Any,
 ) -> Any:
     """columns() as a pandas DataFrame indexed by n (needs pandas, which is optional)."""

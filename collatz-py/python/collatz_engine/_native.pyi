@@ -23,6 +23,7 @@ __all__ = [
     "TreeLevels",
     "Map",
     "FIELDS",
+    "DEFAULT_FIELDS",
     "RangeEngine",
     "Summary",
     "StatSummary",
@@ -34,6 +35,7 @@ __all__ = [
 
 __version__: str
 FIELDS: Tuple[str, ...]
+DEFAULT_FIELDS: Tuple[str, ...]
 
 _Fields = Union[str, Sequence[str]]
 _ProgressFn = Optional[Callable[[int, int], Any]]
@@ -170,7 +172,7 @@ class RangeEngine:
         self,
         start: int,
         end: int,
-        fields: _Fields,
+        fields: Optional[_Fields] = None,
         threads: Optional[int] = None,
         chunk_size: Optional[int] = None,
         progress: _ProgressFn = None,
@@ -180,7 +182,7 @@ class RangeEngine:
         self,
         start: int,
         end: int,
-        fields: _Fields,
+        fields: Optional[_Fields] = None,
         threads: Optional[int] = None,
         chunk_size: Optional[int] = None,
         progress: _ProgressFn = None,
@@ -198,8 +200,8 @@ class RangeEngine:
         self,
         start: int,
         end: int,
-        fields: _Fields,
-        chunk_size: int,
+        fields: Optional[_Fields] = None,
+        chunk_size: Optional[int] = None,
         threads: Optional[int] = None,
         progress: _ProgressFn = None,
         cancel: Optional[CancelToken] = None,
