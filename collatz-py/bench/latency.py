@@ -7,7 +7,7 @@ A script that prints figures, not a timed test; the Python twin of
     python collatz-py/bench/latency.py --long-end 3e8     # scaled down
     python collatz-py/bench/latency.py --skip-long        # only the fast-path check
 
-1. ``summary(1, LONG_END)`` alone on a fresh engine; then again on another fresh engine while a
+1. 200 short calls alone; ``summary(1, LONG_END)`` alone on a fresh engine; then again on another fresh engine while a
    second thread runs summaries of SHORT_LEN numbers from random starts in [10^6, 10^9) on the
    same engine, one after another with a short pause (``--pause``, as a dashboard's requests
    come and go); prints the short calls' p50/p90/p99/max and the long call's slowdown.
@@ -31,7 +31,27 @@ def percentile(sorted_values: List[float], p: float) -> float:
     return sorted_values[round((len(sorted_values) - 1) * p)]
 
 
+def report(what: str, latencies: List[float], short_len: int) -> None:
+    latencies.sort()
+    ms = [percentile(latencies, p) * 1e3 for p in (0.5, 0.9, 0.99)]
+    print(f"{len(latencies)} short calls of {short_len:.3g} numbers {what}: p50 {ms[0]:.2f} ms, p90 {ms[1]:.2f} ms, "
+          f"p99 {ms[2]:.2f} ms, max {latencies[-1] * 1e3:.2f} ms")
+
+
+def short_calls(engine: ce.RangeEngine, rng: random.Random, short_len: int) -> float:
+    a = rng.randrange(10**6, 10**9)
+    t0 = time.perf_counter()
+    s = ce.summary(a, a + short_len, engine=engine)
+    assert s.count == short_len
+    return time.perf_counter() - t0
+
+
 def sharing(long_end: int, short_len: int, pause: float, seed: int) -> None:
+    # short calls alone first, for comparison
+    rng = random.Random(seed)
+    engine = ce.RangeEngine()
+    report("alone", [short_calls(engine, rng, short_len) for _ in range(200)], short_len)
+
     t = time.perf_counter()
     alone = ce.summary(1, long_end, engine=ce.RangeEngine())
     t_alone = time.perf_counter() - t
@@ -44,29 +64,21 @@ def sharing(long_end: int, short_len: int, pause: float, seed: int) -> None:
         out["summary"] = ce.summary(1, long_end, engine=engine)
         out["t"] = time.perf_counter() - t0
 
-    rng = random.Random(seed)
     latencies: List[float] = []
     runner = threading.Thread(target=long_call, daemon=True)
     runner.start()
     while runner.is_alive():
-        a = rng.randrange(10**6, 10**9)
-        t0 = time.perf_counter()
-        s = ce.summary(a, a + short_len, engine=engine)
-        latencies.append(time.perf_counter() - t0)
-        assert s.count == short_len
+        latencies.append(short_calls(engine, rng, short_len))
         time.sleep(pause)
     runner.join()
     assert out["summary"] == alone, "the shared long call's result differs from the call made alone"
     t_shared = out["t"]
     print(f"long call summary(1, {long_end:.3g}): {t_alone:.2f} s alone, {t_shared:.2f} s with short calls "
           f"beside it ({t_shared / t_alone:.3f}x)")
-    if not latencies:
+    if latencies:
+        report("beside it", latencies, short_len)
+    else:
         print("no short call ran")
-        return
-    latencies.sort()
-    ms = [percentile(latencies, p) * 1e3 for p in (0.5, 0.9, 0.99)]
-    print(f"{len(latencies)} short calls of {short_len:.3g} numbers: p50 {ms[0]:.2f} ms, p90 {ms[1]:.2f} ms, "
-          f"p99 {ms[2]:.2f} ms, max {latencies[-1] * 1e3:.2f} ms")
 
 
 def fast_path(end: int, rounds: int) -> None:
