@@ -1,6 +1,7 @@
 // chunks(): an async iterator of chunk columns, computed only when asked, abortable.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
 import * as c from "../index.mjs";
 
@@ -92,4 +93,15 @@ test("an AbortSignal stops the pending chunk; the listener goes when the iterati
   const stopped = c.chunks(1, 1000, { signal: shared.signal });
   await stopped.return();
   assert.equal(getEventListeners(shared.signal, "abort").length, 0);
+});
+
+test("an unfinished iterator does not keep the process alive", () => {
+  const script = `
+    const c = require(${JSON.stringify(new URL("../index.js", import.meta.url).pathname)});
+    globalThis.kept = c.chunks(1, 1e9, { chunkSize: 1e5, onProgress: () => {}, signal: new AbortController().signal });
+    globalThis.kept.next().then((r) => console.log("first", r.value.totalStoppingTime.length));
+  `;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 0, `exit ${r.status ?? r.signal}: ${r.stderr}`);
+  assert.equal(r.stdout.trim(), "first 100000");
 });
