@@ -32,12 +32,7 @@ pub fn chunks(
     let job = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
     let cursor = core(&env, ChunkCursor::new(job.range.clone(), job.want))?;
     let cancel = CancelToken::new();
-    let (signal, mut progress) = hooks(&env, options, &cancel)?;
-    if let Some(p) = &mut progress {
-        // an iterator waiting for its consumer must not keep the process alive (a pending
-        // `next()` does, through its task)
-        p.unref(&env)?;
-    }
+    let (signal, progress) = hooks(&env, options, &cancel)?;
     Ok(ChunkIterator {
         state: Arc::new(Shared {
             job,

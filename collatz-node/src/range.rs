@@ -29,7 +29,10 @@ pub fn engine() -> Arc<RangeEngine> {
     ENGINE.get_or_init(|| Arc::new(RangeEngine::new())).clone()
 }
 
-pub type ProgressFn = ThreadsafeFunction<FnArgs<(f64, f64)>, (), FnArgs<(f64, f64)>, Status, false>;
+/// An `onProgress` callback, callable from any thread. Weak: it does not keep the process
+/// alive (a running call does, through its task; an idle `chunks` iterator must not).
+pub type ProgressFn =
+    ThreadsafeFunction<FnArgs<(f64, f64)>, (), FnArgs<(f64, f64)>, Status, false, true>;
 
 /// Options of the range calls.
 #[napi(object, object_to_js = false)]
