@@ -3,9 +3,10 @@
 //! summaries. A script, not a criterion bench: it prints percentiles and ratios.
 //!
 //! ```text
-//! cargo bench -p collatz-benches --bench latency -- [LONG_END] [SHORT_LEN]
+//! cargo bench -p collatz-benches --bench latency -- [LONG_END] [SHORT_LEN] [PAUSE_MS]
 //! ```
-//! (defaults 3e9 and 1e5; the long call is `summary(1, LONG_END)` on the global pool.) The
+//! (defaults 3e9, 1e5 and 20: the long call is `summary(1, LONG_END)`, the short calls start
+//! PAUSE_MS apart, as a dashboard's requests would.) The
 //! fields of the long and the short calls are `Want::default()` unless the environment sets
 //! `LONG_FIELDS` or `SHORT_FIELDS` (comma-separated names, as `Want::from_str` reads them).
 
@@ -32,6 +33,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let long_end = arg(1, 3_000_000_000);
     let short_len = arg(2, 100_000);
+    let pause = Duration::from_millis(arg(3, 20));
     let opts = RunOptions::default();
     let fields = |var: &str| match std::env::var(var) {
         Ok(names) => names.parse::<Want>().expect("field names"),
@@ -94,8 +96,8 @@ fn main() {
         let s = engine.summary(a..a + short_len, short_want, &opts).unwrap();
         lat.push(t.elapsed());
         assert_eq!(s.count, short_len);
-        // a dashboard's requests come and go: a short pause between them
-        thread::sleep(Duration::from_millis(2));
+        // a dashboard's requests come and go: a pause between them
+        thread::sleep(pause);
     }
     let (shared, long_shared) = long.join().unwrap();
     if let Some(alone) = alone {
@@ -115,6 +117,11 @@ fn main() {
         percentile(&lat_alone, 0.9).as_secs_f64() * 1e3,
         percentile(&lat_alone, 0.99).as_secs_f64() * 1e3,
         lat_alone.last().unwrap().as_secs_f64() * 1e3,
+    );
+    let busy: Duration = lat.iter().sum();
+    println!(
+        "the short calls were running {:.1}% of the long call's time",
+        100.0 * busy.as_secs_f64() / long_shared.as_secs_f64()
     );
     if lat.is_empty() {
         println!("no short call ran");
