@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use collatz_core::cache::StepCache as CoreCache;
 use collatz_core::range::{
-    CancelToken, Columns as CoreColumns, MaxColumn, RangeEngine, Record as CoreRecord, RunOptions,
-    Summary as CoreSummary, Verification as CoreVerification, Want,
+    check_range, CancelToken, Columns as CoreColumns, MaxColumn, RangeEngine, Record as CoreRecord,
+    RunOptions, Summary as CoreSummary, Verification as CoreVerification, Want,
 };
 use collatz_core::{Error as CoreError, FieldCase};
 use napi::bindgen_prelude::{
@@ -74,26 +74,26 @@ pub fn job(
 ) -> Result<Job> {
     let start = bound(env, start, "start")?;
     let end = bound(env, end, "end")?;
-    let invalid = |m: String| js_error(env, CoreError::InvalidArgument(m), None);
-    if end < start {
-        return Err(invalid(format!(
-            "empty range: end {end} is below start {start}"
-        )));
-    }
+    // the core's own checks, before a Promise exists
+    check_range(&(start..end)).map_err(|e| js_error(env, e, None))?;
     let want = match o.as_ref().and_then(|o| o.fields.as_ref()) {
         Some(names) => {
             Want::from_names_in(names, FieldCase::Camel).map_err(|e| js_error(env, e, None))?
         }
         None => default,
     };
-    let threads = match o.as_ref().and_then(|o| o.threads) {
-        Some(0) => return Err(invalid("threads must be at least 1".into())),
-        t => t.map(|t| t as usize),
-    };
+    let threads = o.as_ref().and_then(|o| o.threads).map(|t| t as usize);
     let chunk_size = match o.as_ref().and_then(|o| o.chunk_size) {
         Some(c) => positive_integer(env, c, "chunkSize")?,
         None => RunOptions::default().chunk_size,
     };
+    RunOptions {
+        threads,
+        chunk_size,
+        ..RunOptions::default()
+    }
+    .check()
+    .map_err(|e| js_error(env, e, None))?;
     Ok(Job {
         range: start..end,
         want,

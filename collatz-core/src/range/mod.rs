@@ -146,6 +146,30 @@ pub struct RunOptions<'a> {
     pub cancel: Option<CancelToken>,
 }
 
+impl RunOptions<'_> {
+    /// Checks the options, as every range call does first: at least one thread and a chunk of
+    /// at least one start value. (For bindings that must refuse bad options before they start
+    /// a call.)
+    ///
+    /// ```
+    /// use collatz_core::range::RunOptions;
+    /// assert!(RunOptions::default().check().is_ok());
+    /// let none = RunOptions { threads: Some(0), ..RunOptions::default() };
+    /// assert_eq!(none.check().unwrap_err().to_string(), "invalid argument: threads must be at least 1");
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        if self.chunk_size == 0 {
+            return Err(Error::InvalidArgument(
+                "chunk_size must be at least 1".into(),
+            ));
+        }
+        if self.threads == Some(0) {
+            return Err(Error::InvalidArgument("threads must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
 impl Default for RunOptions<'_> {
     fn default() -> Self {
         RunOptions {
@@ -730,7 +754,18 @@ fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>
     Ok(Some(v))
 }
 
-fn check_range(range: &Range<u64>) -> Result<()> {
+/// Checks the bounds of a range call, as every range call does first: a start value of at
+/// least 1 and an end at or past the start. (For bindings that must refuse bad arguments before
+/// they start a call.)
+///
+/// ```
+/// use collatz_core::{range::check_range, Error};
+/// assert!(check_range(&(1..10)).is_ok());
+/// assert!(check_range(&(5..5)).is_ok());
+/// assert_eq!(check_range(&(0..10)), Err(Error::Zero));
+/// assert!(matches!(check_range(&(10..5)), Err(Error::InvalidArgument(_))));
+/// ```
+pub fn check_range(range: &Range<u64>) -> Result<()> {
     if range.start == 0 {
         return Err(Error::Zero);
     }

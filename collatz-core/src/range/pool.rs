@@ -53,14 +53,9 @@ pub(super) fn in_pool<T: Send>(
     len: u64,
     f: impl FnOnce() -> Result<T> + Send,
 ) -> Result<T> {
-    if opts.chunk_size == 0 {
-        return Err(Error::InvalidArgument(
-            "chunk_size must be at least 1".into(),
-        ));
-    }
+    opts.check()?;
     let outside = rayon::current_thread_index().is_none();
     match opts.threads {
-        Some(0) => Err(Error::InvalidArgument("threads must be at least 1".into())),
         Some(t) => on_own_pool(
             Kind {
                 threads: t,
