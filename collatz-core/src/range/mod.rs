@@ -935,8 +935,14 @@ impl ChunkCursor {
                 p(done_before + done, total);
             }
         };
+        // (pieces of at most the default chunk: a piece is also the unit of cancellation, and
+        // a chunk of 10^9 start values cut only four ways per thread stopped seconds after
+        // its token was cancelled on a busy machine)
+        let piece = (end - start)
+            .div_ceil(threads.max(1) * 4)
+            .min(RunOptions::default().chunk_size);
         let inner = RunOptions {
-            chunk_size: ((end - start).div_ceil(threads.max(1) * 4)).max(1024),
+            chunk_size: piece.max(1024),
             progress: outer.is_some().then_some(&overall as Progress),
             threads: opts.threads,
             cancel: opts.cancel.clone(),
