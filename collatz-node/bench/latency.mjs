@@ -1,6 +1,6 @@
 // Latency of short calls while a long one runs on the same engine (a benchmark, not a test).
 //
-//   node bench/latency.mjs [--end 3e9] [--short 1e5] [--lo 1e6] [--hi 1e9] [--pause 2]
+//   node bench/latency.mjs [--end 3e9] [--short 1e5] [--lo 1e6] [--hi 1e9] [--pause 20]
 //                          [--threads N] [--warm 2e8] [--seed 1]
 //
 // 1. warms the engine (summary(1, --warm) fills the memo up to its cap, as any long call
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     lo: { type: "string", default: "1e6" },
     hi: { type: "string", default: "1e9" },
     threads: { type: "string" },
-    pause: { type: "string", default: "2" },
+    pause: { type: "string", default: "20" },
     warm: { type: "string", default: "2e8" },
     seed: { type: "string", default: "1" },
   },

@@ -105,7 +105,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--long-end", type=float, default=3e9, help="end of the long summary (default 3e9)")
     ap.add_argument("--short-len", type=float, default=1e5, help="numbers per short summary (default 1e5)")
-    ap.add_argument("--pause", type=float, default=0.002, help="seconds between short calls (default 0.002)")
+    ap.add_argument("--pause", type=float, default=0.02, help="seconds between short calls (default 0.02)")
     ap.add_argument("--fast-end", type=float, default=1e7, help="end of the fast-path summary (default 1e7)")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the fast-path summary (best of; default 5)")
     ap.add_argument("--seed", type=int, default=14)
