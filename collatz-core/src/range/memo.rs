@@ -430,10 +430,21 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
             token.cancel();
             assert_eq!(waiter.join().unwrap(), Err(Error::Cancelled));
-            let waiter = s.spawn(|| slot.wait_writer(None).map(|_| ()));
+            // (a watchdog cancels the wait after 10 s: the test fails rather than hangs)
+            let watchdog = CancelToken::new();
+            let waiter = s.spawn(|| slot.wait_writer(Some(&watchdog)).map(|_| ()));
             std::thread::sleep(Duration::from_millis(20));
             w.release();
-            assert_eq!(waiter.join().unwrap(), Ok(()));
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while !waiter.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            watchdog.cancel();
+            assert_eq!(
+                waiter.join().unwrap(),
+                Ok(()),
+                "still waiting after the release"
+            );
         });
     }
 }
