@@ -424,14 +424,13 @@ mod tests {
     fn a_waiting_caller_gets_the_writer_when_it_is_given_back_or_stops_when_cancelled() {
         let slot = MemoSlot::new(false, false);
         let w = slot.try_writer().unwrap();
-        let token = CancelToken::new();
+        let (token, watchdog) = (CancelToken::new(), CancelToken::new());
         std::thread::scope(|s| {
             let waiter = s.spawn(|| slot.wait_writer(Some(&token)).map(|_| ()));
             std::thread::sleep(Duration::from_millis(20));
             token.cancel();
             assert_eq!(waiter.join().unwrap(), Err(Error::Cancelled));
             // (a watchdog cancels the wait after 10 s: the test fails rather than hangs)
-            let watchdog = CancelToken::new();
             let waiter = s.spawn(|| slot.wait_writer(Some(&watchdog)).map(|_| ()));
             std::thread::sleep(Duration::from_millis(20));
             w.release();
