@@ -24,7 +24,8 @@ fn bad_start_values_and_maps() {
         other => panic!("{other:?}"),
     }
     let engine = RangeEngine::new();
-    match engine.summary(10..5, Want::default(), &RunOptions::default()) {
+    let (start, end) = (10, 5);
+    match engine.summary(start..end, Want::default(), &RunOptions::default()) {
         Err(Error::InvalidArgument(m)) => assert!(m.contains("below start"), "{m}"),
         other => panic!("{other:?}"),
     }
