@@ -678,9 +678,16 @@ impl RangeEngine {
         }
         // then the range in one stream of chunks: the memo grows on the way up to the target
         // (the memo's bound is now at or past the range's start, unless the target stopped it)
-        let grow = (memo.bound() >= range.start).then_some(Growth {
+        let grow_end = range.end.min(target);
+        let grows = memo.bound() >= range.start && memo.bound() < grow_end;
+        if !grows {
+            // no growth left: the writer goes back now, not at the end of a long run (another
+            // call may be waiting for it)
+            writer.release();
+        }
+        let grow = grows.then_some(Growth {
             writer: &writer,
-            end: range.end.min(target),
+            end: grow_end,
             release: true,
         });
         pipeline::run(&memo, grow, range, segments, want, ctl, slices)
@@ -1078,6 +1085,39 @@ mod tests {
         let r = engine.summary(1..1 << 28, steps, &o);
         assert_eq!(r, Err(Error::Cancelled));
         drop(writer);
+    }
+
+    #[test]
+    fn a_call_that_no_longer_grows_the_memo_gives_the_writer_back_while_it_runs() {
+        // a long range past the memo's reach grows the memo up to its target, then runs the
+        // rest read-only: the writer must be free during that rest
+        let engine = RangeEngine::with_memo_bytes(1 << 22);
+        let free_seen = AtomicU64::new(0);
+        let progress = |_: u64, _: u64| {
+            if engine.plain.try_writer().is_some() {
+                free_seen.fetch_add(1, Ordering::Relaxed);
+            }
+        };
+        let opts = RunOptions {
+            threads: Some(2),
+            chunk_size: 1 << 14,
+            progress: Some(&progress),
+            ..RunOptions::default()
+        };
+        let steps = Want {
+            max_excursion: false,
+            ..Want::FAST
+        };
+        let far = (1 << 40)..(1 << 40) + (1 << 20);
+        engine.summary(far, steps, &opts).unwrap();
+        assert!(
+            free_seen.load(Ordering::Relaxed) > 0,
+            "the writer was held to the end"
+        );
+        // and a call over a range the memo covers gives it back too
+        let free_seen_before = free_seen.load(Ordering::Relaxed);
+        engine.summary(1000..200_000, steps, &opts).unwrap();
+        assert!(free_seen.load(Ordering::Relaxed) > free_seen_before);
     }
 
     #[test]
