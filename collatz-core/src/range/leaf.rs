@@ -917,8 +917,9 @@ pub(super) fn chunk(
     if hot && !summarize.on() && tst_only && view.max.is_none() && memo_tst_only {
         // step counts alone: pass one of the summary path, written where they are wanted
         let mut class = ClassRecords::default();
+        let evens = summarize != Tally::OddColumns;
         match (out.tst, memo) {
-            (Some(t), None) => fill::<false>(start, p, view, t, &mut class, true, ctl)?,
+            (Some(t), None) => fill::<false>(start, p, view, t, &mut class, evens, ctl)?,
             (None, Some(m)) => fill::<false>(start, p, view, m.tst, &mut class, true, ctl)?,
             (Some(t), Some(m)) => {
                 fill::<false>(start, p, view, m.tst, &mut class, true, ctl)?;

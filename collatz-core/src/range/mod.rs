@@ -14,6 +14,7 @@
 //! tracked at the end of each odd run.
 
 mod classes;
+mod density;
 mod kernel;
 mod leaf;
 mod memo;
@@ -30,6 +31,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
+pub use density::{Density, MAX_DENSITY_SIDE};
 use kernel::{MemoView, PREFIX_LEN};
 use leaf::chunk;
 use memo::{Memo, MemoSlot, Writer};
@@ -622,6 +624,32 @@ impl RangeEngine {
         ctl: &Control,
         writer: Option<Writer<'_>>,
     ) -> Result<Vec<Option<Summary>>> {
+        let call = range.clone();
+        let segs = Segments {
+            range,
+            segments,
+            call: &call,
+        };
+        self.run_part(segs, want, exact_max, slices, ctl, writer)
+    }
+
+    /// [`RangeEngine::run_segments`] for a part of a longer call (`segs.call`), which sizes
+    /// the memo: a call that runs its range in pieces (a density) grows the memo for the
+    /// whole of it.
+    fn run_part(
+        &self,
+        segs: Segments<'_>,
+        want: Want,
+        exact_max: bool,
+        slices: Slices<'_>,
+        ctl: &Control,
+        writer: Option<Writer<'_>>,
+    ) -> Result<Vec<Option<Summary>>> {
+        let Segments {
+            range,
+            segments,
+            call,
+        } = segs;
         let (need_odd, need_max) = (want.odd_steps, exact_max);
         let slot = self.slot(need_odd, need_max);
         let Some(writer) = writer else {
@@ -639,7 +667,7 @@ impl RangeEngine {
         let mut memo = slot.load();
         let (odd, max) = (need_odd || memo.has_odd(), need_max || memo.has_max());
         let per_entry = Memo::entry_bytes(odd, max);
-        let target = self.memo_target(&range, odd, max);
+        let target = self.memo_target(call, odd, max);
         let no_memory = || Error::OutOfMemory {
             what: "the memo",
             bytes: target.saturating_mul(per_entry as u64),
@@ -799,6 +827,14 @@ fn merge_opt(a: Option<Summary>, b: Option<Summary>) -> Option<Summary> {
     }
 }
 
+/// The start values of one run of the pipeline, cut into segments (each (end, tally) with
+/// increasing ends, the last at `range.end`), and the whole call they belong to.
+struct Segments<'a> {
+    range: Range<u64>,
+    segments: &'a [(u64, Tally)],
+    call: &'a Range<u64>,
+}
+
 /// What the chunks of a call add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tally {
@@ -809,11 +845,14 @@ enum Tally {
     /// The odd start values only (the summary from 1 derives the even ones, see
     /// [`summary::evens_of`]).
     Odd,
+    /// Nothing, and the step-count columns' hot path may leave the even n's entries as they
+    /// are (a density derives them from the odd n: see `density`).
+    OddColumns,
 }
 
 impl Tally {
     fn on(self) -> bool {
-        self != Tally::Off
+        matches!(self, Tally::All | Tally::Odd)
     }
 }
 
