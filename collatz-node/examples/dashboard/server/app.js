@@ -22,7 +22,7 @@ import { errorBody } from "./schemas.js";
 import { warm } from "./warm.js";
 import statsRoutes from "./routes/stats.js";
 import trajectoryRoutes from "./routes/trajectory.js";
-import summaryRoutes from "./routes/summary.js";
+import summaryRoutes, { summaryKeyParts } from "./routes/summary.js";
 import columnsRoutes from "./routes/columns.js";
 import densityRoutes from "./routes/density.js";
 import jobRoutes from "./routes/jobs.js";
@@ -58,15 +58,17 @@ export const DEFAULT_LIMITS = Object.freeze({
 
 /**
  * A result computed at start-up so the first visitors find it cached.
- * @typedef {{ kind: "summary", start: string, end: string }
+ * @typedef {{ kind: "summary", start: string, end: string, histogram?: boolean }
  *   | { kind: "density", start: string, end: string, width: number, height: number, field: string }} WarmItem
  */
 
 /** @type {WarmItem[]} */
 export const DEFAULT_WARM = Object.freeze([
   { kind: "summary", start: "1", end: "1000000" },
+  { kind: "summary", start: "1", end: "1000000", histogram: true },
   { kind: "density", start: "1", end: "1000000", width: 512, height: 256, field: "total_stopping_time" },
   { kind: "summary", start: "1", end: "10000000" },
+  { kind: "summary", start: "1", end: "10000000", histogram: true },
 ]);
 
 /**
@@ -141,10 +143,11 @@ export async function buildApp(options = {}) {
     log: app.log,
     runners: {
       summary: async (job, { signal, onProgress }) => {
-        const hit = await cache.lookup("summary", [job.start, job.end]);
+        const parts = summaryKeyParts(job.start, job.end, false);
+        const hit = await cache.lookup("summary", parts);
         if (hit) return hit.value.toString("utf8");
         const text = await collatz.summaryJsonAsync(job.start, job.end, { signal, onProgress });
-        cache.store("summary", [job.start, job.end], Buffer.from(text, "utf8"));
+        cache.store("summary", parts, Buffer.from(text, "utf8"));
         return text;
       },
       verify: (job, { signal, onProgress }) => collatz.verifyJsonAsync(job.start, job.end, { signal, onProgress }),

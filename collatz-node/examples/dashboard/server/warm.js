@@ -17,7 +17,7 @@ export async function warm(items, { cache, limits, signal, log }) {
     try {
       if (item.kind === "summary") {
         const { start, end } = parseRange(item.start, item.end, { maxLength: limits.maxSummaryLength });
-        await cachedSummary(cache, start, end, signal);
+        await cachedSummary(cache, start, end, item.histogram ?? false, signal);
       } else {
         const { start, end } = parseRange(item.start, item.end, { maxLength: limits.maxDensityLength });
         await cachedDensity(cache, { start, end, width: item.width, height: item.height, field: item.field }, signal);

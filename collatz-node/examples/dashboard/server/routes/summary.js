@@ -1,7 +1,8 @@
 // routes/summary.js — GET /api/summary?start=A&end=B: exactly the JSON text of the CLI's
 // `collatz range A B --json --records` (the addon's summaryJsonAsync, off the event loop),
-// through the two-level cache; ranges longer than the limit (default 10^8) get 413 and the
-// advice to use a job.
+// through the two-level cache. `histogram=true` adds the histogram of total stopping times
+// (`histogram[t]` = how many n take t steps). Ranges longer than the limit (default 10^8) get
+// 413 and the advice to use a job.
 import collatz from "collatz-engine";
 import { parseRange } from "../numbers.js";
 import { errorResponses, rangeProps } from "../schemas.js";
@@ -11,11 +12,23 @@ import { errorResponses, rangeProps } from "../schemas.js";
  * @param {import("../cache.js").TwoLevelCache} cache
  * @param {bigint} start
  * @param {bigint} end
+ * @param {boolean} histogram whether the text holds the histogram
  * @param {AbortSignal} signal stops the computation (the app's, aborted at shutdown)
  */
-export function cachedSummary(cache, start, end, signal) {
-  return cache.get("summary", [start, end], async () =>
-    Buffer.from(await collatz.summaryJsonAsync(start, end, { signal }), "utf8"));
+export function cachedSummary(cache, start, end, histogram, signal) {
+  return cache.get("summary", summaryKeyParts(start, end, histogram), async () =>
+    Buffer.from(await collatz.summaryJsonAsync(start, end, { histogram, signal }), "utf8"));
+}
+
+/**
+ * The cache key's parts of a summary: `summary:<start>:<end>`, with `:histogram` when it
+ * holds one.
+ * @param {bigint} start
+ * @param {bigint} end
+ * @param {boolean} histogram
+ */
+export function summaryKeyParts(start, end, histogram) {
+  return histogram ? [start, end, "histogram"] : [start, end];
 }
 
 /**
@@ -30,7 +43,10 @@ export default async function summaryRoutes(app, { cache, limits, signal }) {
         type: "object",
         required: ["start", "end"],
         additionalProperties: false,
-        properties: rangeProps,
+        properties: {
+          ...rangeProps,
+          histogram: { type: "boolean", default: false, description: "add the histogram of total stopping times" },
+        },
       },
       response: {
         200: {
@@ -42,12 +58,12 @@ export default async function summaryRoutes(app, { cache, limits, signal }) {
       },
     },
   }, async (request, reply) => {
-    const q = /** @type {{ start: string, end: string }} */ (request.query);
+    const q = /** @type {{ start: string, end: string, histogram: boolean }} */ (request.query);
     const { start, end } = parseRange(q.start, q.end, {
       maxLength: limits.maxSummaryLength,
       hint: `start a job instead: POST /api/jobs {"kind": "summary", "start": "${q.start}", "end": "${q.end}"}`,
     });
-    const { value, source } = await cachedSummary(cache, start, end, signal);
+    const { value, source } = await cachedSummary(cache, start, end, q.histogram, signal);
     reply.header("x-cache", source === "computed" ? "miss" : source).type("application/json; charset=utf-8");
     return value;
   });
