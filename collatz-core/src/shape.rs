@@ -422,6 +422,87 @@ impl From<VerificationShape> for Verification {
     }
 }
 
+/// The keys of the summary's shape that `collatz range --json` leaves out: the sums and
+/// means of the glides, and the odd steps, which it does not ask for.
+const REPORT_UNPRINTED: [&str; 6] = [
+    "sum_stopping_time",
+    "mean_stopping_time",
+    "sum_odd_steps",
+    "mean_odd_steps",
+    "max_odd_steps",
+    "max_odd_steps_n",
+];
+
+/// The statistics `collatz range` computes for its report: [`Want::FAST`](crate::range::Want::FAST).
+pub const REPORT_WANT: crate::range::Want = crate::range::Want::FAST;
+
+/// The JSON text that `collatz stats N --json` prints (without its newline): the shape of
+/// [`Stats`], keys in alphabetical order, without the parity vector unless `parity`. Services
+/// that answer with the command line's JSON use this.
+///
+/// ```
+/// let s = collatz_core::stats(27u64)?;
+/// assert_eq!(
+///     collatz_core::shape::stats_json(&s, false),
+///     r#"{"even_steps":70,"max":"9232","max_bits":14,"n":"27","odd_steps":41,"shortcut_steps":70,"stopping_time":96,"stopping_time_shortcut":59,"total_stopping_time":111}"#
+/// );
+/// # Ok::<(), collatz_core::Error>(())
+/// ```
+pub fn stats_json(s: &Stats, parity: bool) -> String {
+    let mut obj = to_json(s);
+    if !parity {
+        if let Some(map) = obj.as_object_mut() {
+            map.remove("parity_vector");
+        }
+    }
+    obj.to_string()
+}
+
+/// The JSON text that `collatz range A B --json` prints (without its newline) for a summary
+/// computed with [`REPORT_WANT`]: the shape of [`Summary`] without the glides' sums and means
+/// and the odd steps, with the records if `records` (`--records`) and the histogram if
+/// `histogram` (`--histogram`).
+///
+/// ```
+/// use collatz_core::range::{RangeEngine, RunOptions};
+/// use collatz_core::shape::{summary_json, REPORT_WANT};
+/// let s = RangeEngine::new().summary(1..1_000_000, REPORT_WANT, &RunOptions::default())?;
+/// let text = summary_json(&s, true, false);
+/// assert!(text.starts_with(r#"{"count":999999,"delay_records":[{"n":"1","value":0},"#));
+/// assert!(text.contains(r#""sum_total_stopping_time":131434272"#));
+/// assert!(!text.contains("histogram") && !text.contains("odd_steps"));
+/// # Ok::<(), collatz_core::Error>(())
+/// ```
+pub fn summary_json(s: &Summary, records: bool, histogram: bool) -> String {
+    let mut obj = to_json(s);
+    if let Some(map) = obj.as_object_mut() {
+        for key in REPORT_UNPRINTED {
+            map.remove(key);
+        }
+        if !records {
+            for key in ["delay_records", "path_records", "glide_records"] {
+                map.remove(key);
+            }
+        }
+        if !histogram {
+            map.remove("histogram");
+        }
+    }
+    obj.to_string()
+}
+
+/// The JSON text of a [`Verification`]'s shape (`collatz verify A B --json` adds the time
+/// taken and the rate to it).
+pub fn verification_json(v: &Verification) -> String {
+    to_json(v).to_string()
+}
+
+/// A shape as a JSON value. The shapes serialise to objects with string keys, integers,
+/// floats and strings, which cannot fail.
+fn to_json(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).expect("the result shapes serialise to JSON")
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::{json, Value as Json};

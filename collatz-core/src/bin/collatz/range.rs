@@ -3,24 +3,13 @@
 
 use std::io::Write;
 
-use collatz_core::range::{RangeEngine, Summary, Want};
-use collatz_core::Field;
+use collatz_core::range::{RangeEngine, Summary};
+use collatz_core::shape;
 use serde_json::json;
 
 use super::args::Span;
 use super::span::{run_span, Timed};
 use super::Failure;
-
-/// Keys of the summary's shape (collatz_core::shape) that `range --json` leaves out, as it
-/// always has: the sums and means of the glides, and the odd steps, which it does not ask for.
-const UNPRINTED: [&str; 6] = [
-    "sum_stopping_time",
-    "mean_stopping_time",
-    "sum_odd_steps",
-    "mean_odd_steps",
-    "max_odd_steps",
-    "max_odd_steps_n",
-];
 
 /// `range A B`: the summary of total stopping times, glides and maxima.
 pub(crate) fn summary(
@@ -30,15 +19,8 @@ pub(crate) fn summary(
     histogram: bool,
     chunk: u64,
 ) -> Result<(), Failure> {
-    let want: Want = [
-        Field::TotalStoppingTime,
-        Field::StoppingTime,
-        Field::MaxExcursion,
-    ]
-    .into_iter()
-    .collect();
     let run = run_span(span, chunk, |range, opts| {
-        RangeEngine::new().summary(range, want, opts)
+        RangeEngine::new().summary(range, shape::REPORT_WANT, opts)
     })?;
     if span.json {
         print_summary_json(out, &run.value, records, histogram)
@@ -54,21 +36,7 @@ fn print_summary_json(
     records: bool,
     histogram: bool,
 ) -> Result<(), Failure> {
-    let mut obj = serde_json::to_value(s)?;
-    if let Some(map) = obj.as_object_mut() {
-        for key in UNPRINTED {
-            map.remove(key);
-        }
-        if !records {
-            for key in ["delay_records", "path_records", "glide_records"] {
-                map.remove(key);
-            }
-        }
-        if !histogram {
-            map.remove("histogram");
-        }
-    }
-    writeln!(out, "{obj}")?;
+    writeln!(out, "{}", shape::summary_json(s, records, histogram))?;
     Ok(())
 }
 

@@ -52,13 +52,7 @@ pub(crate) fn stats(
 
 /// The shape of [`Stats`] (collatz_core::shape), without the parity vector unless asked for.
 fn print_stats_json(out: &mut impl Write, s: &Stats, parity: bool) -> Result<(), Failure> {
-    let mut obj = serde_json::to_value(s)?;
-    if !parity {
-        if let Some(map) = obj.as_object_mut() {
-            map.remove("parity_vector");
-        }
-    }
-    writeln!(out, "{obj}")?;
+    writeln!(out, "{}", collatz_core::shape::stats_json(s, parity))?;
     Ok(())
 }
 
