@@ -129,6 +129,57 @@ export interface Columns {
  */
 export declare function columnsAsync(start: number | bigint | string, end: number | bigint | string, options?: RangeOptions | undefined | null): Promise<Columns>
 
+/**
+ * The density grid of [start, end) (see `Density`). Blocks the event loop: use
+ * `densityAsync` for long ranges.
+ */
+export declare function density(start: number | bigint | string, end: number | bigint | string, options?: DensityOptions | undefined | null): Density
+
+/**
+ * A 2-D histogram of (n, statistic) over [start, end): `counts[row * width + col]` start
+ * values of column `col` whose statistic falls in row `row`; row 0 holds the lowest values.
+ * Column c holds the n of [start + ceil(c·len/width), start + ceil((c+1)·len/width)); rows
+ * cut [yMin, yMax] (step counts, or log2 of the maximum in steps of 1/16) the same way.
+ */
+export interface Density {
+  start: string
+  end: string
+  /** The statistic, as the options name it in camelCase ("totalStoppingTime", ...). */
+  field: string
+  width: number
+  height: number
+  /** The lowest value met. */
+  yMin: number
+  /** The highest value met. */
+  yMax: number
+  /** `height` rows of `width` counts, the lowest values first. */
+  counts: Uint32Array
+}
+
+/** `density` as a Promise, computed off the event loop, with `signal` and `onProgress`. */
+export declare function densityAsync(start: number | bigint | string, end: number | bigint | string, options?: DensityOptions | undefined | null): Promise<Density>
+
+/** Options of `density` and `densityAsync`. */
+export interface DensityOptions {
+  /** Columns, 1 to 4096 (default 512); never more than the range's length. */
+  width?: number
+  /** Rows, 1 to 4096 (default 256); never more than the values' steps. */
+  height?: number
+  /**
+   * The statistic on the y axis: "totalStoppingTime" (default), "stoppingTime",
+   * "oddSteps" or "maxExcursion" (log2 of the maximum); snake_case names too.
+   */
+  field?: string
+  /** Worker threads (default: one per core). */
+  threads?: number
+  /** Start values per unit of parallel work, progress and cancellation (default 2^18). */
+  chunkSize?: number
+  /** Async calls only: stops the call; its Promise rejects with an AbortError. */
+  signal?: AbortSignal
+  /** Async calls only: called as onProgress(done, total) while the call runs. */
+  onProgress?: (done: number, total: number) => void
+}
+
 /** How a run of a generalised map ended, with its counts. Values are bigints. */
 export interface MapRun {
   /** "reached_one", "cycle", "step_limit" or "bit_limit". */
@@ -159,6 +210,9 @@ export declare function maxExcursion(n: number | bigint | string): bigint
  * value is a RangeError with code `ERR_COLLATZ_LIMIT` and `limit` `"maxInputBits"`.
  */
 export declare function maxInputBits(): number
+
+/** Bytes held by the memo of the engine behind every range call (it grows to 256 MiB). */
+export declare function memoBytes(): number
 
 /** The values one C-step before m: `[2m, (m - 1) / 3 or null]`. */
 export declare function predecessors(m: number | bigint | string): [bigint, bigint | null]
@@ -196,6 +250,22 @@ export interface RangeRecord {
   value: number | string
 }
 
+/** Options of `summaryJson`, `summaryJsonAsync` and `verifyJsonAsync`. */
+export interface ReportOptions {
+  /** Include the delay, path and glide records (`--records`; default true). */
+  records?: boolean
+  /** Include the histogram of total stopping times (`--histogram`; default false). */
+  histogram?: boolean
+  /** Worker threads (default: one per core). */
+  threads?: number
+  /** Start values per unit of parallel work, progress and cancellation (default 2^18). */
+  chunkSize?: number
+  /** Async calls only: stops the call; its Promise rejects with an AbortError. */
+  signal?: AbortSignal
+  /** Async calls only: called as onProgress(done, total) while the call runs. */
+  onProgress?: (done: number, total: number) => void
+}
+
 /**
  * The trajectory of n under C (or, with `shortcut`, under T = n/2, (3n+1)/2), lazily.
  * `trajectory` is the same function under the name the Python package and the core use.
@@ -230,6 +300,20 @@ export interface Stats {
   /** Parities of the shortcut trajectory: one 0/1 per T-step. */
   parityVector: Uint8Array
 }
+
+/**
+ * The JSON text `collatz stats N --json` prints: `{"even_steps", "max", "max_bits", "n",
+ * "odd_steps", "shortcut_steps", "stopping_time", "stopping_time_shortcut",
+ * "total_stopping_time"}`, `n` and `max` as decimal strings. Blocks the event loop for a
+ * start value of many thousand digits: use `statsJsonAsync` there.
+ */
+export declare function statsJson(n: number | bigint | string): string
+
+/**
+ * The stats of one start value as `statsJson` gives them, computed off the event loop (for
+ * start values of many thousand digits).
+ */
+export declare function statsJsonAsync(n: number | bigint | string): Promise<string>
 
 /** Count, sum, mean and maximum of one statistic over a range. */
 export interface StatSummary {
@@ -274,6 +358,15 @@ export interface Summary {
 export declare function summaryAsync(start: number | bigint | string, end: number | bigint | string, options?: RangeOptions | undefined | null): Promise<Summary>
 
 /**
+ * The text of `collatz range A B --json --records` (with `records: false`, without the
+ * records; with `histogram: true`, with the histogram). Blocks the event loop.
+ */
+export declare function summaryJson(start: number | bigint | string, end: number | bigint | string, options?: ReportOptions | undefined | null): string
+
+/** `summaryJson` as a Promise, computed off the event loop, with `signal` and `onProgress`. */
+export declare function summaryJsonAsync(start: number | bigint | string, end: number | bigint | string, options?: ReportOptions | undefined | null): Promise<string>
+
+/**
  * Steps of the 3x+1 map C (n/2 for even n, 3n+1 for odd n) from n to 1 (OEIS A006577).
  * `n`: a safe positive integer, a bigint of any size, or a decimal string.
  */
@@ -310,6 +403,13 @@ export declare function verify(start: number | bigint | string, end: number | bi
 
 /** `verify` as a Promise, computed off the event loop, with `signal` and `onProgress`. */
 export declare function verifyAsync(start: number | bigint | string, end: number | bigint | string, options?: RangeOptions | undefined | null): Promise<Verification>
+
+/**
+ * The JSON text of `verify` (`{"start", "end", "verified", "followed", "max_value",
+ * "max_value_n"}`, as `collatz verify --json` prints it without the time and rate), as a
+ * Promise computed off the event loop, with `signal` and `onProgress`.
+ */
+export declare function verifyJsonAsync(start: number | bigint | string, end: number | bigint | string, options?: ReportOptions | undefined | null): Promise<string>
 
 /** The addon's version (the Rust crate's). */
 export declare function version(): string

@@ -9,6 +9,7 @@ mod chunks;
 mod convert;
 mod errors;
 mod range;
+mod report;
 
 use collatz_core::{Limits, Map as CoreMap, Outcome, Step};
 use napi::bindgen_prelude::{BigInt, Either, Generator, Uint8Array};

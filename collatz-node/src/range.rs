@@ -72,18 +72,33 @@ pub fn job(
     o: &Option<RangeOptions<'_>>,
     default: Want,
 ) -> Result<Job> {
-    let start = bound(env, start, "start")?;
-    let end = bound(env, end, "end")?;
-    // the core's own checks, before a Promise exists
-    check_range(&(start..end)).map_err(|e| js_error(env, e, None))?;
     let want = match o.as_ref().and_then(|o| o.fields.as_ref()) {
         Some(names) => {
             Want::from_names_in(names, FieldCase::Camel).map_err(|e| js_error(env, e, None))?
         }
         None => default,
     };
-    let threads = o.as_ref().and_then(|o| o.threads).map(|t| t as usize);
-    let chunk_size = match o.as_ref().and_then(|o| o.chunk_size) {
+    let threads = o.as_ref().and_then(|o| o.threads);
+    let chunk_size = o.as_ref().and_then(|o| o.chunk_size);
+    job_of(env, start, end, want, threads, chunk_size)
+}
+
+/// [`job`] from its parts: the bounds, the statistics, and the options `threads` and
+/// `chunkSize` as given.
+pub fn job_of(
+    env: &Env,
+    start: StartArg,
+    end: StartArg,
+    want: Want,
+    threads: Option<u32>,
+    chunk_size: Option<f64>,
+) -> Result<Job> {
+    let start = bound(env, start, "start")?;
+    let end = bound(env, end, "end")?;
+    // the core's own checks, before a Promise exists
+    check_range(&(start..end)).map_err(|e| js_error(env, e, None))?;
+    let threads = threads.map(|t| t as usize);
+    let chunk_size = match chunk_size {
         Some(c) => positive_integer(env, c, "chunkSize")?,
         None => RunOptions::default().chunk_size,
     };
@@ -211,14 +226,24 @@ pub fn hooks(
     options: Option<RangeOptions<'_>>,
     cancel: &CancelToken,
 ) -> Result<(Option<SignalHook>, Option<ProgressFn>)> {
-    let Some(o) = options else {
-        return Ok((None, None));
-    };
-    let hook = match o.signal {
+    match options {
+        Some(o) => hooks_of(env, o.signal, o.on_progress, cancel),
+        None => Ok((None, None)),
+    }
+}
+
+/// [`hooks`] from an options object's `signal` and `onProgress`.
+pub fn hooks_of(
+    env: &Env,
+    signal: Option<Object<'_>>,
+    on_progress: Option<ProgressFn>,
+    cancel: &CancelToken,
+) -> Result<(Option<SignalHook>, Option<ProgressFn>)> {
+    let hook = match signal {
         Some(signal) => Some(SignalHook::attach(env, signal, cancel)?),
         None => None,
     };
-    Ok((hook, o.on_progress))
+    Ok((hook, on_progress))
 }
 
 /// A core error of an async call as the JavaScript error it rejects with (an abort's `cause`
