@@ -24,11 +24,14 @@ export function makeLut() {
 /** The background of empty cells. */
 export const EMPTY_RGBA = [14, 17, 23, 255];
 
-/** The LUT index of a count on a log scale, where maxCount maps to 255 and 1 to 0. */
+/** The lowest LUT index used, so that a count of 1 stands out from the empty background. */
+export const MIN_INDEX = 40;
+
+/** The LUT index of a count on a log scale: 1 maps to MIN_INDEX, maxCount to 255, 0 to -1. */
 export function logIndex(count, maxCount) {
   if (count <= 0) return -1;
   if (maxCount <= 1) return 255;
-  return Math.round((Math.log(count) / Math.log(maxCount)) * 255);
+  return MIN_INDEX + Math.round((Math.log(count) / Math.log(maxCount)) * (255 - MIN_INDEX));
 }
 
 /** A CSS colour of LUT entry i (for the legend). */

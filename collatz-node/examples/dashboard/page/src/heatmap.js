@@ -4,7 +4,7 @@
 // /api/columns once the range holds 10^5 numbers or fewer).
 import { urls } from './api.js';
 import { workerRequest, isAbort } from './worker-client.js';
-import { makeLut, cssColor } from './colormap.js';
+import { makeLut, cssColor, MIN_INDEX } from './colormap.js';
 import { niceTicks } from './ticks.js';
 import { compact, formatBig } from './bigmath.js';
 import { rowRange, columnRange } from './payloads.js';
@@ -12,6 +12,8 @@ import { setBusy } from './skeleton.js';
 
 /** Ranges of at most this many numbers get exact hover values. */
 export const EXACT_LIMIT = 100000n;
+/** The longest range /api/density answers (the service's limit). */
+export const DENSITY_LIMIT = 1000000000n;
 
 const MARGIN = { left: 64, right: 64, top: 12, bottom: 44 };
 const COLUMNS_PAGE = 100000;
@@ -61,6 +63,12 @@ export class Heatmap {
     setBusy(this.els.wrap, true);
     const plot = this.plotRect();
     const len = end - start;
+    if (len > DENSITY_LIMIT) {
+      canvas.dataset.state = 'error';
+      setBusy(this.els.wrap, false);
+      this.els.status.textContent = `The heatmap covers at most ${formatBig(DENSITY_LIMIT)} numbers; narrow the range.`;
+      throw new RangeError('range too long for a density grid');
+    }
     const width = Number(len < BigInt(Math.round(plot.w)) ? len : BigInt(Math.min(4096, Math.round(plot.w))));
     const height = Math.min(4096, Math.round(plot.h));
     const t0 = performance.now();
@@ -180,7 +188,7 @@ export class Heatmap {
     const lx = p.x + p.w + 16;
     const lh = Math.min(200, p.h);
     for (let i = 0; i < lh; i++) {
-      ctx.fillStyle = cssColor(this.lut, Math.round((i / (lh - 1)) * 255));
+      ctx.fillStyle = cssColor(this.lut, MIN_INDEX + Math.round((i / (lh - 1)) * (255 - MIN_INDEX)));
       ctx.fillRect(lx, p.y + lh - i - 1, 12, 1);
     }
     ctx.fillStyle = style.color || '#ccc';

@@ -39,13 +39,15 @@ export class Histogram {
   fromDensity(grid) {
     const xs = [];
     const ys = [];
+    // a row may hold one step count or several: count per step count, so bars compare
     for (let r = 0; r < grid.height; r++) {
-      xs.push(rowRange(grid, r)[0]);
-      ys.push(grid.rowSums[r]);
+      const [lo, hi] = rowRange(grid, r);
+      xs.push(lo);
+      ys.push(grid.rowSums[r] / (hi - lo + 1));
     }
     const binned = grid.height < grid.yMax - grid.yMin + 1;
     this.noteEl.textContent = binned
-      ? 'Bins of the heatmap’s rows (summed density).'
+      ? 'From the heatmap’s rows (summed density), per total stopping time within each row’s bin.'
       : 'One bar per total stopping time (summed density).';
     this.show(xs, ys, 'total stopping time');
   }
