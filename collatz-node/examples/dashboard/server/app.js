@@ -154,6 +154,13 @@ export async function buildApp(options = {}) {
     },
   });
 
+  // Before @fastify/websocket's own preClose hook (which closes the sockets), so that every
+  // job's socket still gets its final `cancelled` state.
+  app.addHook("preClose", async () => {
+    jobs.closeAll();
+    shutdown.abort(new Error("the service is shutting down"));
+  });
+
   metrics.sources.jobsByState = () => jobs.countsByState();
   metrics.sources.queueLength = () => jobs.queueLength;
   metrics.sources.l1Bytes = () => cache.l1Bytes;
@@ -215,9 +222,10 @@ export async function buildApp(options = {}) {
         root: options.staticDir,
         prefix: "/",
         cacheControl: false,
-        setHeaders(res, path) {
+        /** @param {import("fastify").FastifyReply} reply @param {string} path */
+        setHeaders(reply, path) {
           // Vite puts content-hashed names under assets/: they never change.
-          res.setHeader("cache-control", /[\\/]assets[\\/]/.test(path)
+          reply.header("cache-control", /[\\/]assets[\\/]/.test(path)
             ? "public, max-age=31536000, immutable"
             : "no-cache");
         },
@@ -236,10 +244,6 @@ export async function buildApp(options = {}) {
 
   app.addHook("onReady", async () => {
     warmed = warm(options.warm ?? DEFAULT_WARM, { cache, limits, signal: shutdown.signal, log: app.log });
-  });
-  app.addHook("preClose", async () => {
-    jobs.closeAll();
-    shutdown.abort(new Error("the service is shutting down"));
   });
   app.addHook("onClose", async () => {
     await warmed;
