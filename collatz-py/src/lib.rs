@@ -3,6 +3,7 @@
 //! public Python API and its documentation.
 
 mod convert;
+mod density;
 mod errors;
 mod range;
 mod run;

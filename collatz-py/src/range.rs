@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::convert::{bound, int_as, shaped, start_value, value_to_py};
+use crate::density::Density;
 use crate::errors::{error, overflow_error, type_error};
 use crate::run::{given, long_call, Options};
 
@@ -405,6 +406,47 @@ impl RangeEngine {
         Ok(Summary::new(py, s))
     }
 
+    /// The 2-D histogram of (n, field) over [start, end) on a grid of at most width x height
+    /// cells (a Density; width and height default to 512 and 256), in one pass without holding the range's columns. Releases the GIL;
+    /// Ctrl-C stops it. field: one name (default total_stopping_time).
+    #[pyo3(signature = (start, end, width=None, height=None, field=None, threads=None, chunk_size=None, progress=None, cancel=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn density<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        end: &Bound<'py, PyAny>,
+        width: Option<&Bound<'py, PyAny>>,
+        height: Option<&Bound<'py, PyAny>>,
+        field: Option<&Bound<'py, PyAny>>,
+        threads: Option<&Bound<'py, PyAny>>,
+        chunk_size: Option<&Bound<'py, PyAny>>,
+        progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Density> {
+        let (a, b) = span(start, end)?;
+        let field = match given(field) {
+            None => Field::TotalStoppingTime,
+            Some(f) => {
+                let name: String = f
+                    .extract()
+                    .map_err(|_| type_error("field must be a field name".into()))?;
+                Field::from_name(&name).map_err(error)?
+            }
+        };
+        let side = |v: Option<&Bound<'py, PyAny>>, what: &str, default: usize| match given(v) {
+            Some(v) => int_as::<usize>(v, what),
+            None => Ok(default),
+        };
+        let (w, h) = (side(width, "width", 512)?, side(height, "height", 256)?);
+        let opts = Options::new(threads, chunk_size, progress, cancel)?;
+        let engine = &self.inner;
+        let d = long_call(py, b.saturating_sub(a), &opts, |o| {
+            engine.density(a..b, field, w, h, o)
+        })?;
+        Density::new(py, d)
+    }
+
     /// Shows that every n in [start, end) reaches 1, given that every smaller value does.
     #[pyo3(signature = (start, end, threads=None, progress=None, cancel=None))]
     fn verify<'py>(
@@ -593,6 +635,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Summary>()?;
     m.add_class::<StatSummary>()?;
     m.add_class::<Verification>()?;
+    m.add_class::<Density>()?;
     m.add_class::<ChunkIter>()?;
     m.add_class::<StepCache>()?;
     Ok(())

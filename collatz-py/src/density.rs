@@ -1,0 +1,103 @@
+//! `Density`: the core's 2-D histogram of (n, statistic) as a numpy array of shape
+//! (height, width), ready for `matplotlib`'s `imshow(d.counts, origin="lower",
+//! extent=d.extent, aspect="auto")`.
+
+use collatz_core::range::Density as CoreDensity;
+use numpy::{PyArray1, PyArray2, PyArrayMethods};
+use pyo3::prelude::*;
+
+/// A 2-D histogram of (n, statistic) over [start, end) (frozen): `counts[row, col]` start
+/// values of column `col` whose statistic falls in row `row`, row 0 the lowest values.
+/// Column c holds the n of [start + ceil(c*len/width), start + ceil((c+1)*len/width)); rows
+/// cut [y_min, y_max] the same way over the values' steps (step counts, or log2 of the
+/// maximum in steps of 1/16).
+#[pyclass(frozen, module = "collatz_engine")]
+pub struct Density {
+    inner: CoreDensity,
+    counts: Py<PyArray2<u32>>,
+}
+
+impl Density {
+    pub fn new(py: Python<'_>, mut d: CoreDensity) -> PyResult<Self> {
+        let counts = std::mem::take(&mut d.counts);
+        let grid = PyArray1::from_vec(py, counts).reshape([d.height, d.width])?;
+        Ok(Density {
+            inner: d,
+            counts: grid.unbind(),
+        })
+    }
+}
+
+#[pymethods]
+impl Density {
+    /// The grid: a uint32 array of shape (height, width).
+    #[getter]
+    fn counts(&self, py: Python<'_>) -> Py<PyArray2<u32>> {
+        self.counts.clone_ref(py)
+    }
+    /// The range's first start value.
+    #[getter]
+    fn start(&self) -> u64 {
+        self.inner.start
+    }
+    /// The range's end (excluded).
+    #[getter]
+    fn end(&self) -> u64 {
+        self.inner.end
+    }
+    /// The statistic on the y axis.
+    #[getter]
+    fn field(&self) -> &'static str {
+        self.inner.field.name()
+    }
+    /// Columns.
+    #[getter]
+    fn width(&self) -> usize {
+        self.inner.width
+    }
+    /// Rows.
+    #[getter]
+    fn height(&self) -> usize {
+        self.inner.height
+    }
+    /// The lowest value met (log2 of the maximum for max_excursion).
+    #[getter]
+    fn y_min(&self) -> f64 {
+        self.inner.y_min
+    }
+    /// The highest value met.
+    #[getter]
+    fn y_max(&self) -> f64 {
+        self.inner.y_max
+    }
+    /// (start, end, y_min, y_max + one value step): the `extent` of `imshow` with
+    /// `origin="lower"`.
+    #[getter]
+    fn extent(&self) -> (f64, f64, f64, f64) {
+        let d = &self.inner;
+        let step = if d.field == collatz_core::Field::MaxExcursion {
+            1.0 / 16.0
+        } else {
+            1.0
+        };
+        (d.start as f64, d.end as f64, d.y_min, d.y_max + step)
+    }
+    /// The start values of column `col`, as (first, end).
+    fn column_range(&self, col: usize) -> (u64, u64) {
+        let r = self.inner.column_range(col);
+        (r.start, r.end)
+    }
+    fn __repr__(&self) -> String {
+        let d = &self.inner;
+        format!(
+            "Density(start={}, end={}, field={:?}, width={}, height={}, y_min={}, y_max={})",
+            d.start,
+            d.end,
+            d.field.name(),
+            d.width,
+            d.height,
+            d.y_min,
+            d.y_max
+        )
+    }
+}
