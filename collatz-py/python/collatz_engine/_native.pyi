@@ -28,6 +28,7 @@ __all__ = [
     "Summary",
     "StatSummary",
     "Verification",
+    "Density",
     "ChunkIter",
     "StepCache",
     "CancelToken",
