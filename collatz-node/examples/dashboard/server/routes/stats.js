@@ -1,7 +1,8 @@
 // routes/stats.js — GET /api/stats/:n: every statistic of one start value, exactly the JSON
-// text of the CLI's `collatz stats N --json` (the addon's statsJson), for n of any size up to
-// the service's bit limit.
+// text of the CLI's `collatz stats N --json` (the addon's statsJsonAsync, off the event loop),
+// for n of any size up to the service's bit limit.
 import collatz from "collatz-engine";
+import { fromAddon } from "../errors.js";
 import { parseBounded } from "../numbers.js";
 import { errorResponses, numberText } from "../schemas.js";
 
@@ -41,6 +42,10 @@ export default async function statsRoutes(app, { limits }) {
   }, async (request, reply) => {
     const n = parseBounded(/** @type {{ n: string }} */ (request.params).n, "n", limits.maxInputBits);
     reply.type("application/json; charset=utf-8");
-    return collatz.statsJson(n);
+    try {
+      return await collatz.statsJsonAsync(n);
+    } catch (err) {
+      throw fromAddon(err, "n");
+    }
   });
 }
