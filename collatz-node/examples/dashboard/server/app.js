@@ -80,6 +80,8 @@ export const DEFAULT_WARM = Object.freeze([
  * @property {Partial<Limits>} [limits]
  * @property {WarmItem[]} [warm] computed after start-up, one after another (default DEFAULT_WARM)
  * @property {boolean | object} [logger] Fastify's logger option (default false)
+ * @property {boolean} [logRequests] log every request and response (default false: under load
+ *   tests a line per request costs more than the request)
  * @property {{ max: number, timeWindow: number | string } | false} [rateLimit] per client IP (default 60000 a minute)
  * @property {{ maxEventLoopDelay?: number, retryAfter?: number, sampleInterval?: number } | false} [underPressure] (default: 503 past 1000 ms of event-loop delay, Retry-After 5)
  * @property {number} [compressThreshold] bytes under which responses are not compressed (1024)
@@ -99,6 +101,7 @@ export async function buildApp(options = {}) {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
+    disableRequestLogging: !options.logRequests,
     bodyLimit: options.bodyLimit ?? 4096,
     routerOptions: { maxParamLength: 20_000 },
     forceCloseConnections: "idle",

@@ -1,4 +1,5 @@
-// main.js — the service's entry point: reads PORT (8080), HOST (127.0.0.1) and REDIS_URL,
+// main.js — the service's entry point: reads PORT (8080), HOST (127.0.0.1), REDIS_URL,
+// LOG_LEVEL (info) and LOG_REQUESTS (1: a log line per request),
 // serves the API and the built page (../dist), and shuts down gracefully on SIGTERM or SIGINT
 // (stops accepting, cancels jobs, closes WebSockets and Redis, exits within 5 s).
 import "./env.js";
@@ -13,6 +14,7 @@ const app = await buildApp({
   redisUrl: process.env.REDIS_URL || undefined,
   staticDir: dist,
   logger: { level: process.env.LOG_LEVEL ?? "info" },
+  logRequests: process.env.LOG_REQUESTS === "1",
 });
 
 let stopping = false;
