@@ -98,6 +98,10 @@ $('range-reset').addEventListener('click', () => {
   if (home) showRange(home[0], home[1], false);
 });
 
+/** Lets the browser run other tasks (input, layout, paint) before going on. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
 const trajectory = new TrajectoryViewer({
   input: $('trajectory-n'),
   status: $('trajectory-status'),
@@ -120,17 +124,22 @@ new JobsPanel({
   list: $('job-list'),
 });
 
-new OpsPanel({
+const ops = new OpsPanel({
   tiles: $('ops-tiles'),
   rate: $('ops-rate'),
   p95: $('ops-p95'),
   hit: $('ops-hit'),
   jobs: $('ops-jobs'),
   note: $('ops-note'),
-}).start();
+});
 
-// the first view: ?start=&end= from the URL, else the form's defaults
-{
+/**
+ * Start-up in short tasks: the first layout happens on its own, then each panel's first
+ * query starts in a task of its own, so no start-up task holds the main thread for long.
+ */
+async function boot() {
+  await nextFrame();
+  // the first view: ?start=&end= from the URL, else the form's defaults
   const params = new URLSearchParams(location.search);
   if (params.has('start')) $('range-start').value = params.get('start');
   if (params.has('end')) $('range-end').value = params.get('end');
@@ -141,5 +150,10 @@ new OpsPanel({
   } catch (e) {
     rangeStatus.textContent = `Invalid range: ${e.message}`;
   }
+  await nextTask();
   trajectory.show($('trajectory-n').value);
+  await nextTask();
+  ops.start();
 }
+
+boot();
