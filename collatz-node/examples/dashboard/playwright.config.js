@@ -4,7 +4,7 @@
 // page first). DASHBOARD_URL points the tests at a service already running instead.
 import { defineConfig } from '@playwright/test';
 
-const PORT = Number(process.env.DASHBOARD_TEST_PORT ?? 18080);
+const PORT = Number(process.env.DASHBOARD_TEST_PORT ?? 18380);
 const external = process.env.DASHBOARD_URL;
 const baseURL = external ?? `http://127.0.0.1:${PORT}`;
 

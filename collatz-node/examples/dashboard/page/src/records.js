@@ -9,7 +9,7 @@ export class Records {
     const idx = { label: '#', get: (_, i) => String(i + 1), align: 'num' };
     const n = { label: 'n', get: (r) => formatBig(r.n), align: 'num' };
     this.delay = new VirtualTable(els.delay, 'Delay records', [
-      idx, n, { label: 'total stopping time', get: (r) => String(r.value), align: 'num' },
+      idx, n, { label: 'total steps', get: (r) => String(r.value), align: 'num' },
     ]);
     this.glide = new VirtualTable(els.glide, 'Glide records', [
       idx, n, { label: 'stopping time', get: (r) => String(r.value), align: 'num' },

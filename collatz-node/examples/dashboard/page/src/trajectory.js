@@ -7,7 +7,7 @@ import { fetchJson, urls } from './api.js';
 import { parseBigInt, log2Decimal, formatBig } from './bigmath.js';
 import { setBusy } from './skeleton.js';
 
-const PAGE = 5000;
+const PAGE = 1000;
 /** Points loaded before asking the user whether to go on. */
 const AUTO_LIMIT = 500000;
 
