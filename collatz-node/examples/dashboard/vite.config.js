@@ -11,7 +11,6 @@ export default defineConfig({
   root: here('./page'),
   base: '/',
   publicDir: false,
-  logLevel: 'warn',
   build: {
     outDir: here('./dist'),
     emptyOutDir: true,

@@ -17,20 +17,21 @@ function el(tag, props = {}, ...children) {
 class JobView {
   constructor(list, job, request) {
     this.id = String(job.id);
+    const short = this.id.length > 8 ? this.id.slice(0, 8) : this.id;
     this.state = job.state ?? 'queued';
     this.updates = 0;
     const label = `${request.kind} [${formatBig(request.start)}, ${formatBig(request.end)})`;
     this.stateEl = el('span', { className: 'job-state' });
     this.bar = el('progress', { max: 1, value: 0 });
-    this.bar.setAttribute('aria-label', `Progress of job ${this.id}, ${label}`);
+    this.bar.setAttribute('aria-label', `Progress of job ${short}, ${label}`);
     this.pct = el('span', { className: 'job-pct' }, '0%');
     this.cancelBtn = el('button', { type: 'button', className: 'job-cancel', textContent: 'Cancel' });
-    this.cancelBtn.setAttribute('aria-label', `Cancel job ${this.id}`);
+    this.cancelBtn.setAttribute('aria-label', `Cancel job ${short}`);
     this.result = el('div', { className: 'job-result' });
     this.li = el(
       'li',
       { className: 'job' },
-      el('div', { className: 'job-head' }, el('strong', {}, `Job ${this.id}`), ` ${label} `, this.stateEl),
+      el('div', { className: 'job-head' }, el('strong', { title: this.id }, `Job ${short}`), ` ${label} `, this.stateEl),
       el('div', { className: 'job-progress' }, this.bar, this.pct, this.cancelBtn),
       this.result,
     );
@@ -90,7 +91,9 @@ class JobView {
     add('mean total stopping time', typeof r.mean_total_stopping_time === 'number' ? r.mean_total_stopping_time.toFixed(3) : null);
     if (r.max_total_stopping_time != null) add('longest', `${r.max_total_stopping_time} steps at n = ${formatBig(String(r.max_total_stopping_time_n))}`);
     if (r.max_excursion != null) add('highest', `${formatBig(String(r.max_excursion))} from n = ${formatBig(String(r.max_excursion_n))}`);
-    for (const k of ['verified', 'all_reach_one', 'ok', 'checked']) add(k, r[k] != null ? String(r[k]) : null);
+    if (r.verified != null) add('verified', `${formatBig(String(r.verified))} numbers reach 1`);
+    if (r.followed != null) add('followed', formatBig(String(r.followed)));
+    if (r.max_value != null) add('highest value', `${formatBig(String(r.max_value))} from n = ${formatBig(String(r.max_value_n))}`);
     const dl = el('dl', { className: 'stats' });
     for (const [k, v] of lines) dl.append(el('dt', {}, k), el('dd', {}, String(v)));
     const raw = el('details', {}, el('summary', {}, 'JSON'), el('pre', {}, JSON.stringify(r, null, 1)));
