@@ -1,6 +1,7 @@
 // Browser tests of the heatmap: it paints non-blank pixels, a drag zooms by querying
 // /api/density again for the sub-range and redrawing, hovering a small range shows exact
-// values (checked against /api/stats), and Reset returns to the range typed in.
+// values (checked against /api/stats), Reset returns to the range typed in, and skeleton
+// screens stand in while the answers are held back.
 import { test, expect, waitForView, canvasPixels } from './fixtures.js';
 
 test.describe('heatmap', () => {
@@ -79,4 +80,30 @@ test.describe('heatmap', () => {
     const stats = await (await request.get(`/api/stats/${n}`)).json();
     expect(stats.total_stopping_time).toBe(t);
   });
+});
+
+test('skeleton screens show while the data loads', async ({ page, context }) => {
+  let release;
+  const held = [];
+  const gate = new Promise((resolve) => {
+    release = resolve;
+  });
+  // hold the density and summary answers back until the skeletons have been seen
+  await context.route(/\/api\/(density|summary)/, async (route) => {
+    held.push(new URL(route.request().url()).pathname);
+    await gate;
+    await route.continue();
+  });
+  await page.goto('/?start=1&end=1000001');
+  for (const id of ['#heatmap-wrap', '#histogram', '#records-delay']) {
+    await expect(page.locator(id)).toHaveAttribute('aria-busy', 'true');
+  }
+  const shimmer = await page.locator('#heatmap-wrap').evaluate((el) => getComputedStyle(el, '::after').animationName);
+  expect(shimmer).toBe('shimmer');
+  await expect.poll(() => held).toEqual(expect.arrayContaining(['/api/density', '/api/summary']));
+  release();
+  await waitForView(page);
+  for (const id of ['#heatmap-wrap', '#histogram', '#records-delay']) {
+    await expect(page.locator(id)).toHaveAttribute('aria-busy', 'false');
+  }
 });
