@@ -21,8 +21,8 @@ export function makeLut() {
   return lut;
 }
 
-/** The background of empty cells. */
-export const EMPTY_RGBA = [14, 17, 23, 255];
+/** The background of empty cells, for a light or a dark page. */
+export const EMPTY_RGBA = { light: [255, 255, 255, 255], dark: [14, 17, 23, 255] };
 
 /** The lowest LUT index used, so that a count of 1 stands out from the empty background. */
 export const MIN_INDEX = 40;

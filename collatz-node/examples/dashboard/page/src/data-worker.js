@@ -25,8 +25,8 @@ async function getJson(url, signal) {
   return res.json();
 }
 
-/** Paints a density grid: row 0 (lowest y) at the bottom of the image. */
-function paint(d) {
+/** Paints a density grid: row 0 (lowest y) at the bottom of the image; empty cells `empty`. */
+function paint(d, empty) {
   const { width, height, counts } = d;
   const rgba = new Uint8ClampedArray(width * height * 4);
   let maxCount = 0;
@@ -48,10 +48,10 @@ function paint(d) {
       const i = logIndex(counts[r * width + c], maxCount);
       const o = out + c * 4;
       if (i < 0) {
-        rgba[o] = EMPTY_RGBA[0];
-        rgba[o + 1] = EMPTY_RGBA[1];
-        rgba[o + 2] = EMPTY_RGBA[2];
-        rgba[o + 3] = EMPTY_RGBA[3];
+        rgba[o] = empty[0];
+        rgba[o + 1] = empty[1];
+        rgba[o + 2] = empty[2];
+        rgba[o + 3] = empty[3];
       } else {
         rgba[o] = LUT[i * 4];
         rgba[o + 1] = LUT[i * 4 + 1];
@@ -63,9 +63,9 @@ function paint(d) {
   return { rgba, maxCount, total, rowSums };
 }
 
-async function density({ url }, signal) {
+async function density({ url, theme }, signal) {
   const d = normaliseDensity(await getJson(url, signal));
-  const { rgba, maxCount, total, rowSums } = paint(d);
+  const { rgba, maxCount, total, rowSums } = paint(d, EMPTY_RGBA[theme] ?? EMPTY_RGBA.dark);
   const result = { ...d, rgba, maxCount, total, rowSums };
   return { result, transfer: [rgba.buffer, d.counts.buffer, rowSums.buffer] };
 }

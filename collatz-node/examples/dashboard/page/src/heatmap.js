@@ -36,6 +36,11 @@ export class Heatmap {
     new ResizeObserver(() => this.draw()).observe(els.wrap);
   }
 
+  /** 'dark' or 'light', as the page's colour scheme follows the system's. */
+  theme() {
+    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+
   /** The plot area in CSS pixels. */
   plotRect() {
     const w = this.els.canvas.clientWidth || 960;
@@ -76,7 +81,7 @@ export class Heatmap {
     try {
       grid = await workerRequest(
         'density',
-        { url: urls.density(start, end, width, height) },
+        { url: urls.density(start, end, width, height), theme: this.theme() },
         ctrl.signal,
       );
     } catch (e) {

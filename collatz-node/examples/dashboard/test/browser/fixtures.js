@@ -36,21 +36,33 @@ export async function waitForView(page) {
 }
 
 /**
- * Pixel statistics of a canvas: how many of its pixels are painted (alpha > 0) and how many
- * distinct colours there are (read in the page).
+ * Pixel statistics of a canvas, read in the page: how many pixels are painted (alpha > 0),
+ * how many of them carry data (neither the heatmap's empty-cell colour, white or near-black,
+ * nor transparent), and how many distinct colours there are. `inset` [left, top, right,
+ * bottom] in CSS pixels limits it to a plot area.
  */
-export function canvasPixels(page, selector) {
-  return page.locator(selector).evaluate((canvas) => {
-    const ctx = canvas.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+export function canvasPixels(page, selector, inset = [0, 0, 0, 0]) {
+  return page.locator(selector).evaluate((canvas, [l, t, r, b]) => {
+    const k = canvas.width / (canvas.clientWidth || canvas.width);
+    const x0 = Math.round(l * k);
+    const y0 = Math.round(t * k);
+    const w = canvas.width - x0 - Math.round(r * k);
+    const h = canvas.height - y0 - Math.round(b * k);
+    const { data } = canvas.getContext('2d').getImageData(x0, y0, w, h);
     let painted = 0;
+    let data_ = 0;
     const colours = new Set();
+    const empty = new Set([0xffffff, (14 << 16) | (17 << 8) | 23]);
     for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] > 0) {
-        painted++;
-        if (colours.size < 5000) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      }
+      if (data[i + 3] === 0) continue;
+      painted++;
+      const rgb = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+      if (!empty.has(rgb)) data_++;
+      if (colours.size < 5000) colours.add(rgb);
     }
-    return { painted, total: data.length / 4, colours: colours.size };
-  });
+    return { painted, data: data_, total: data.length / 4, colours: colours.size };
+  }, inset);
 }
+
+/** The heatmap's plot area inside its canvas (its margins, as heatmap.js draws them). */
+export const HEATMAP_PLOT = [64, 12, 64, 44];
