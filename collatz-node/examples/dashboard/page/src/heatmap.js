@@ -154,9 +154,11 @@ export class Heatmap {
     ctx.font = '12px system-ui, sans-serif';
     ctx.lineWidth = 1;
 
-    // x axis: n
-    const s = Number(g.start);
-    const e = Number(g.end);
+    // x axis: n; far from 0 (where doubles blur the labels) as offsets from the start
+    const len = Number(BigInt(g.end) - BigInt(g.start));
+    const offset = Number(g.start) > 1e12 && len < Number(g.start) / 1e3;
+    const s = offset ? 0 : Number(g.start);
+    const e = s + len;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     for (const v of niceTicks(s, e, Math.max(2, Math.floor(p.w / 110)))) {
@@ -166,9 +168,9 @@ export class Heatmap {
       ctx.moveTo(x + 0.5, p.y + p.h);
       ctx.lineTo(x + 0.5, p.y + p.h + 5);
       ctx.stroke();
-      ctx.fillText(compact(v), x, p.y + p.h + 7);
+      ctx.fillText(offset ? `+${compact(v)}` : compact(v), x, p.y + p.h + 7);
     }
-    ctx.fillText('n', p.x + p.w / 2, p.y + p.h + 26);
+    ctx.fillText(offset ? `n − ${formatBig(g.start)}` : 'n', p.x + p.w / 2, p.y + p.h + 26);
 
     // y axis: total stopping time (cell centres of the value steps)
     ctx.textAlign = 'right';
