@@ -171,7 +171,7 @@ export class JobsPanel {
       const job = await fetchJson(urls.jobs(), { method: 'POST', body: request });
       const view = new JobView(this.els.list, job, request);
       this.jobs.set(view.id, view);
-      status.textContent = `Job ${view.id} started.`;
+      status.textContent = `Job ${view.id.slice(0, 8)} started.`;
       view.follow();
     } catch (e) {
       status.textContent =

@@ -22,8 +22,13 @@ export const test = base.extend({
     },
     { auto: true },
   ],
+  /** shot(name) saves the viewport; shot(name, {locator}) just that element (scrolled into view). */
   shot: async ({ page }, use) => {
-    await use((name, options = {}) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, ...options }));
+    await use(async (name, { locator, ...options } = {}) => {
+      const path = `${SCREENSHOTS}${name}.png`;
+      if (locator) return locator.screenshot({ path, ...options });
+      return page.screenshot({ path, ...options });
+    });
   },
 });
 

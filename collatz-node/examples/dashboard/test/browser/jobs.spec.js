@@ -28,12 +28,12 @@ test.describe('jobs', () => {
     const job = await startJob(page, 'summary', String(start), String(start + PROGRESS_LENGTH));
     // progress arrives live: a value strictly between 0 and 1 is shown before the end
     await expect(job).toHaveAttribute('data-partial', 'true', { timeout: 60_000 });
-    await shot('job-running');
+    await shot('job-running', { locator: page.locator('#jobs-panel') });
     await expect(job).toHaveAttribute('data-state', 'done', { timeout: 100_000 });
     await expect(job.locator('progress')).toHaveJSProperty('value', 1);
     await expect(job.locator('.job-pct')).toHaveText('100%');
     await expect(job.locator('.job-result')).toContainText('numbers');
-    await shot('job-done');
+    await shot('job-done', { locator: page.locator('#jobs-panel') });
   });
 
   test('another job is cancelled', async ({ page, shot }) => {
@@ -45,6 +45,6 @@ test.describe('jobs', () => {
     await expect(job).toHaveAttribute('data-state', 'cancelled', { timeout: 10_000 });
     await expect(job.locator('.job-result')).toContainText('Cancelled');
     await expect(job.getByRole('button', { name: /Cancel job/ })).toBeDisabled();
-    await shot('job-cancelled');
+    await shot('job-cancelled', { locator: page.locator('#jobs-panel') });
   });
 });
