@@ -7,7 +7,10 @@ import { fetchJson, urls } from './api.js';
 import { parseBigInt, log2Decimal, formatBig } from './bigmath.js';
 import { setBusy } from './skeleton.js';
 
+/** The first page's size (the service's default); later pages aim at PAGE_BYTES of digits. */
 const PAGE = 1000;
+const PAGE_MAX = 10000;
+const PAGE_BYTES = 1 << 20;
 /** Points loaded before asking the user whether to go on. */
 const AUTO_LIMIT = 500000;
 
@@ -78,14 +81,20 @@ export class TrajectoryViewer {
 
   async loadPages(arg, cursor, ctrl) {
     let loaded = 0;
+    let limit = PAGE;
     for (;;) {
-      const page = await fetchJson(urls.trajectory(arg, cursor ?? undefined, PAGE), { signal: ctrl.signal });
+      const page = await fetchJson(urls.trajectory(arg, cursor ?? undefined, limit), { signal: ctrl.signal });
       if (ctrl.signal.aborted) return;
       const base = this.xs.length;
+      let digits = 0;
       for (let i = 0; i < page.values.length; i++) {
         this.xs.push(base + i);
         this.ys.push(log2Decimal(page.values[i]));
+        digits += page.values[i].length;
       }
+      // short values: bigger pages (fewer requests); long ones: about PAGE_BYTES a page
+      const perValue = Math.max(1, digits / Math.max(1, page.values.length));
+      limit = Math.max(100, Math.min(PAGE_MAX, Math.floor(PAGE_BYTES / perValue)));
       loaded += page.values.length;
       this.draw();
       cursor = page.next_cursor ?? null;
