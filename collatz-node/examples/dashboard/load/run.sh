@@ -121,7 +121,7 @@ curl -sf --max-time 10 -o "$OUT/metrics-before.txt" "$BASE/metrics" || die "GET 
 
 log "locust: $USERS users, spawn rate $SPAWN_RATE/s, $DURATION against $BASE"
 locust_rc=0
-(cd "$OUT" && timeout --kill-after=10 $(( secs + 120 )) "$VENV/bin/locust" \
+(cd "$OUT" && PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=10 $(( secs + 120 )) "$VENV/bin/locust" \
   -f "$HERE/locustfile.py" --headless -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" \
   --host "$BASE" --csv "$OUT/locust" --only-summary --loglevel WARNING) || locust_rc=$?
 # Locust exits 1 when a request failed; the checks below say which.
