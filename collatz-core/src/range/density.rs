@@ -169,6 +169,31 @@ impl Hist {
         }
     }
 
+    /// Adds the `count` start values n_k = first + k·stride whose step counts are
+    /// `vals[k·GAP]`, each plus `plus`, to their columns; every count is at most `top`.
+    fn add_steps<const GAP: usize>(
+        &mut self,
+        axes: &Axes,
+        (first, count, stride): (u64, u64, u64),
+        (vals, top, plus): (&[u16], usize, usize),
+        scratch: &mut Lanes,
+    ) {
+        let mut k = 0;
+        while k < count {
+            let n = first + k * stride;
+            let c = part_of(n - axes.start, axes.len, axes.width as u64);
+            let next = axes.start + edge(c as u64 + 1, axes.len, axes.width as u64);
+            let k_end = (next - first).div_ceil(stride).min(count);
+            let seg = &vals[k as usize * GAP..(k_end as usize - 1) * GAP + 1];
+            let h = &mut self.cols[c];
+            if h.len() < top + plus + 1 {
+                h.resize(top + plus + 1, 0);
+            }
+            tally::<GAP>(&mut h[plus..], seg, top, scratch);
+            k = k_end;
+        }
+    }
+
     fn merge(mut self, other: Hist) -> Hist {
         for (mine, theirs) in self.cols.iter_mut().zip(other.cols) {
             if theirs.len() > mine.len() {
@@ -179,6 +204,42 @@ impl Hist {
             }
         }
         self
+    }
+}
+
+/// Keys below this are counted in four lanes of fixed width (no bounds checks, and equal
+/// neighbours do not wait on one another's increments).
+const LANE_KEYS: usize = 2048;
+
+/// Runs shorter than this are counted straight into their column.
+const LANE_RUN: usize = 1 << 13;
+
+/// Four lanes of counters, zero between uses.
+type Lanes = [[u32; LANE_KEYS]; 4];
+
+/// Counts every GAP-th entry of `seg` (from its first; each at most `top`) into `h`.
+fn tally<const GAP: usize>(h: &mut [u32], seg: &[u16], top: usize, lanes: &mut Lanes) {
+    if seg.len().div_ceil(GAP) < LANE_RUN || top >= LANE_KEYS {
+        for &x in seg.iter().step_by(GAP) {
+            h[x as usize] += 1;
+        }
+        return;
+    }
+    let mut quads = seg.chunks_exact(4 * GAP);
+    for q in quads.by_ref() {
+        lanes[0][q[0] as usize % LANE_KEYS] += 1;
+        lanes[1][q[GAP] as usize % LANE_KEYS] += 1;
+        lanes[2][q[2 * GAP] as usize % LANE_KEYS] += 1;
+        lanes[3][q[3 * GAP] as usize % LANE_KEYS] += 1;
+    }
+    for &x in quads.remainder().iter().step_by(GAP) {
+        lanes[0][x as usize % LANE_KEYS] += 1;
+    }
+    for (key, slot) in h.iter_mut().enumerate().take(top + 1) {
+        *slot += lanes.iter().map(|l| l[key]).sum::<u32>();
+    }
+    for lane in lanes.iter_mut() {
+        lane[..=top].fill(0);
     }
 }
 
@@ -374,7 +435,6 @@ fn bin_piece(
             ctl.check()?;
             let e = (s + step).min(q);
             let mut hist = Hist::new(axes.width);
-            // every key of the task is below this: the largest value, plus the most doublings
             // every key of the task is at most its largest value (plus the doublings below);
             // the even entries of a piece of odd m hold older values, which only raise it
             let task = (s - p) as usize..(e - p) as usize;
@@ -383,6 +443,7 @@ fn bin_piece(
                 Values::Max64(v) => max_key(v[task].iter().copied().max().unwrap_or(1) as u128),
                 Values::Max128(v) => max_key(v[task].iter().copied().max().unwrap_or(1)),
             };
+            let mut lanes: Box<Lanes> = Box::new([[0u32; LANE_KEYS]; 4]);
             match (values, per_halving) {
                 (Values::Steps(v), Some(shift)) => {
                     for j in 0..64u32 {
@@ -395,16 +456,16 @@ fn bin_piece(
                         if lo >= hi {
                             continue;
                         }
-                        let plus = shift * j as usize;
                         let run = (lo << j, (hi - lo).div_ceil(2), 2 << j);
-                        hist.add(axes, run, top + plus + 1, |k| {
-                            v[(lo + 2 * k - p) as usize] as usize + plus
-                        });
+                        let vals = &v[(lo - p) as usize..(hi - p) as usize];
+                        let plus = shift * j as usize;
+                        hist.add_steps::<2>(axes, run, (vals, top, plus), &mut lanes);
                     }
                 }
-                (Values::Steps(v), None) => hist.add(axes, (s, e - s, 1), top + 1, |k| {
-                    v[(s + k - p) as usize] as usize
-                }),
+                (Values::Steps(v), None) => {
+                    let vals = &v[(s - p) as usize..(e - p) as usize];
+                    hist.add_steps::<1>(axes, (s, e - s, 1), (vals, top, 0), &mut lanes)
+                }
                 (Values::Max64(v), _) => hist.add(axes, (s, e - s, 1), top + 1, |k| {
                     max_key(v[(s + k - p) as usize] as u128)
                 }),
