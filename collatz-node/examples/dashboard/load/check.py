@@ -132,13 +132,27 @@ def main():
         figure = f"{state}, {job.get('done', 0) / max(job.get('total', 1), 1):.1%} done"
     except (OSError, ValueError) as err:
         state, figure = None, f"unreadable: {err}"
+    # How long the verify job ran beside the load (sampled once a second).
+    try:
+        t0 = int(open(os.path.join(d, "load-start.txt")).read())
+        t1 = int(open(os.path.join(d, "load-end.txt")).read())
+        running = set()
+        with open(os.path.join(d, "verify-progress.txt"), encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 3 and parts[1] == "running" and t0 <= int(parts[0]) <= t1:
+                    running.add(int(parts[0]))
+        figure += f"; running during {len(running)} of {t1 - t0} s of load"
+    except (OSError, ValueError):
+        pass
     checks.append(("verify job over 10^10 running or done", figure, state in ("running", "done")))
 
     width = max(len(c[0]) for c in checks)
-    print(f"{'check':<{width}}  {'measured':<44} result")
-    print("-" * (width + 55))
+    fw = max(44, max(len(c[1]) for c in checks))
+    print(f"{'check':<{width}}  {'measured':<{fw}} result")
+    print("-" * (width + fw + 9))
     for what, figure, ok in checks:
-        print(f"{what:<{width}}  {figure:<44} {'PASS' if ok else 'FAIL'}")
+        print(f"{what:<{width}}  {figure:<{fw}} {'PASS' if ok else 'FAIL'}")
     failed = [c for c in checks if not c[2]]
     print()
     print(f"{len(checks) - len(failed)} passed, {len(failed)} failed")

@@ -98,13 +98,19 @@ SERVER_PID=$!
 wait_for 30 "the service's /readyz on $BASE" curl -sf --max-time 2 "$BASE/readyz"
 log "service pid $SERVER_PID on $BASE, readyz $(curl -s --max-time 2 "$BASE/readyz")"
 
-# RSS of the service, in KiB, once a second.
+# Once a second, from start-up on: the service's RSS in KiB (rss.txt), and once the verify job
+# exists, its state (verify-progress.txt: "epoch state done").
 (
   while kill -0 "$SERVER_PID" 2>/dev/null; do
-    awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || true
+    awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null >>"$OUT/rss.txt" || true
+    if [[ -s "$OUT/verify-id.txt" ]]; then
+      { curl -s --max-time 1 "$BASE/api/jobs/$(cat "$OUT/verify-id.txt")" 2>/dev/null; echo; } \
+        | sed -n "s/.*\"state\":\"\([a-z]*\)\",\"done\":\([0-9]*\).*/$(date +%s) \1 \2/p" \
+        >>"$OUT/verify-progress.txt" || true
+    fi
     sleep 1
   done
-) >"$OUT/rss.txt" &
+) &
 SAMPLER_PID=$!
 
 # The warm-up runs in the background after start: asking for its last item waits until it is done.
@@ -115,15 +121,19 @@ VERIFY_ID=$(curl -sf --max-time 10 -H 'content-type: application/json' \
   -d '{"kind":"verify","start":"1","end":"10000000001"}' "$BASE/api/jobs" \
   | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') \
   || die "POST /api/jobs (verify over 10^10) failed"
+echo "$VERIFY_ID" >"$OUT/verify-id.txt"
 log "verify job $VERIFY_ID over [1, 10^10 + 1) started"
 
 curl -sf --max-time 10 -o "$OUT/metrics-before.txt" "$BASE/metrics" || die "GET /metrics failed"
 
+
+date +%s >"$OUT/load-start.txt"
 log "locust: $USERS users, spawn rate $SPAWN_RATE/s, $DURATION against $BASE"
 locust_rc=0
 (cd "$OUT" && PYTHONDONTWRITEBYTECODE=1 timeout --kill-after=10 $(( secs + 120 )) "$VENV/bin/locust" \
   -f "$HERE/locustfile.py" --headless -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" \
   --host "$BASE" --csv "$OUT/locust" --only-summary --loglevel WARNING) || locust_rc=$?
+date +%s >"$OUT/load-end.txt"
 # Locust exits 1 when a request failed; the checks below say which.
 if (( locust_rc != 0 && locust_rc != 1 )); then die "locust exited with $locust_rc"; fi
 
