@@ -138,8 +138,9 @@ export declare function density(start: number | bigint | string, end: number | b
 /**
  * A 2-D histogram of (n, statistic) over [start, end): `counts[row * width + col]` start
  * values of column `col` whose statistic falls in row `row`; row 0 holds the lowest values.
- * Column c holds the n of [start + ceil(c·len/width), start + ceil((c+1)·len/width)); rows
- * cut [yMin, yMax] (step counts, or log2 of the maximum in steps of 1/16) the same way.
+ * Column c holds the n of [start + ceil(c·len/width), start + ceil((c+1)·len/width)); row r
+ * the values of [yMin + r·yStep, yMin + (r+1)·yStep) (step counts, or log2 of the maximum
+ * in steps of 1/16): rows are equally tall, the fewest whole steps that fit the height.
  */
 export interface Density {
   start: string
@@ -152,6 +153,8 @@ export interface Density {
   yMin: number
   /** The highest value met. */
   yMax: number
+  /** The values each row holds. */
+  yStep: number
   /** `height` rows of `width` counts, the lowest values first. */
   counts: Uint32Array
 }
@@ -163,7 +166,7 @@ export declare function densityAsync(start: number | bigint | string, end: numbe
 export interface DensityOptions {
   /** Columns, 1 to 4096 (default 512); never more than the range's length. */
   width?: number
-  /** Rows, 1 to 4096 (default 256); never more than the values' steps. */
+  /** Rows, 1 to 4096 (default 256): at most this many, equally tall. */
   height?: number
   /**
    * The statistic on the y axis: "totalStoppingTime" (default), "stoppingTime",

@@ -58,14 +58,15 @@ test("density counts every n once, in the right cell", { timeout: 20_000 }, asyn
     const key = { totalStoppingTime: "totalStoppingTime", stoppingTime: "stoppingTime", odd_steps: "oddSteps" }[field];
     const col = c.columns(a, b, { fields: [key] })[key];
     const len = b - a, lo = Math.min(...col), hi = Math.max(...col), span = hi - lo + 1;
+    const step = Math.ceil(span / height); // the fewest whole steps per row that fit
     assert.equal(d.yMin, lo);
     assert.equal(d.yMax, hi);
-    assert.equal(d.height, Math.min(height, span));
+    assert.equal(d.yStep, step);
+    assert.equal(d.height, Math.ceil(span / step));
     const want = new Uint32Array(d.width * d.height);
     col.forEach((y, i) => {
       const x = Math.floor((i * d.width) / len);
-      const r = Math.floor(((y - lo) * d.height) / span);
-      want[r * d.width + x] += 1;
+      want[Math.floor((y - lo) / step) * d.width + x] += 1;
     });
     assert.deepEqual(d.counts, want, `${a}..${b} ${field}`);
   }

@@ -37,7 +37,7 @@ pub struct ReportOptions<'env> {
 pub struct DensityOptions<'env> {
     /// Columns, 1 to 4096 (default 512); never more than the range's length.
     pub width: Option<u32>,
-    /// Rows, 1 to 4096 (default 256); never more than the values' steps.
+    /// Rows, 1 to 4096 (default 256): at most this many, equally tall.
     pub height: Option<u32>,
     /// The statistic on the y axis: "totalStoppingTime" (default), "stoppingTime",
     /// "oddSteps" or "maxExcursion" (log2 of the maximum); snake_case names too.
@@ -56,8 +56,9 @@ pub struct DensityOptions<'env> {
 
 /// A 2-D histogram of (n, statistic) over [start, end): `counts[row * width + col]` start
 /// values of column `col` whose statistic falls in row `row`; row 0 holds the lowest values.
-/// Column c holds the n of [start + ceil(c·len/width), start + ceil((c+1)·len/width)); rows
-/// cut [yMin, yMax] (step counts, or log2 of the maximum in steps of 1/16) the same way.
+/// Column c holds the n of [start + ceil(c·len/width), start + ceil((c+1)·len/width)); row r
+/// the values of [yMin + r·yStep, yMin + (r+1)·yStep) (step counts, or log2 of the maximum
+/// in steps of 1/16): rows are equally tall, the fewest whole steps that fit the height.
 #[napi(object)]
 pub struct Density {
     pub start: String,
@@ -70,6 +71,8 @@ pub struct Density {
     pub y_min: f64,
     /// The highest value met.
     pub y_max: f64,
+    /// The values each row holds.
+    pub y_step: f64,
     /// `height` rows of `width` counts, the lowest values first.
     pub counts: Uint32Array,
 }
@@ -83,6 +86,7 @@ fn density_js(d: CoreDensity) -> Density {
         height: d.height as u32,
         y_min: d.y_min,
         y_max: d.y_max,
+        y_step: d.y_step,
         counts: Uint32Array::new(d.counts),
     }
 }

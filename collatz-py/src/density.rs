@@ -8,9 +8,10 @@ use pyo3::prelude::*;
 
 /// A 2-D histogram of (n, statistic) over [start, end) (frozen): `counts[row, col]` start
 /// values of column `col` whose statistic falls in row `row`, row 0 the lowest values.
-/// Column c holds the n of [start + ceil(c*len/width), start + ceil((c+1)*len/width)); rows
-/// cut [y_min, y_max] the same way over the values' steps (step counts, or log2 of the
-/// maximum in steps of 1/16).
+/// Column c holds the n of [start + ceil(c*len/width), start + ceil((c+1)*len/width)); row r
+/// the values of [y_min + r*y_step, y_min + (r+1)*y_step) (step counts, or log2 of the
+/// maximum in steps of 1/16): rows are equally tall, the fewest whole steps that fit the
+/// height asked for.
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct Density {
     inner: CoreDensity,
@@ -70,17 +71,18 @@ impl Density {
     fn y_max(&self) -> f64 {
         self.inner.y_max
     }
-    /// (start, end, y_min, y_max + one value step): the `extent` of `imshow` with
+    /// The values each row holds.
+    #[getter]
+    fn y_step(&self) -> f64 {
+        self.inner.y_step
+    }
+    /// (start, end, y_min, y_min + height * y_step): the `extent` of `imshow` with
     /// `origin="lower"`.
     #[getter]
     fn extent(&self) -> (f64, f64, f64, f64) {
         let d = &self.inner;
-        let step = if d.field == collatz_core::Field::MaxExcursion {
-            1.0 / 16.0
-        } else {
-            1.0
-        };
-        (d.start as f64, d.end as f64, d.y_min, d.y_max + step)
+        let top = d.y_min + d.height as f64 * d.y_step;
+        (d.start as f64, d.end as f64, d.y_min, top)
     }
     /// The start values of column `col`, as (first, end).
     fn column_range(&self, col: usize) -> (u64, u64) {
@@ -90,14 +92,15 @@ impl Density {
     fn __repr__(&self) -> String {
         let d = &self.inner;
         format!(
-            "Density(start={}, end={}, field={:?}, width={}, height={}, y_min={}, y_max={})",
+            "Density(start={}, end={}, field={:?}, width={}, height={}, y_min={}, y_max={}, y_step={})",
             d.start,
             d.end,
             d.field.name(),
             d.width,
             d.height,
             d.y_min,
-            d.y_max
+            d.y_max,
+            d.y_step
         )
     }
 }

@@ -17,22 +17,23 @@ def grid_from_columns(start, end, field, width, height):
     width = min(width, length)
     lo, hi = int(col.min()), int(col.max())
     span = hi - lo + 1
-    height = min(height, span)
+    step = -(-span // height)  # the fewest whole steps per row that fit the height
+    height = -(-span // step)
     x = (np.arange(length, dtype=np.int64) * width) // length
-    y = ((col - lo) * height) // span
+    y = (col - lo) // step
     grid = np.zeros((height, width), dtype=np.uint32)
     np.add.at(grid, (y, x), 1)
-    return grid, lo, hi
+    return grid, lo, hi, step
 
 
 @pytest.mark.parametrize("field", ["total_stopping_time", "stopping_time", "odd_steps", "max_excursion"])
 @pytest.mark.parametrize("start,end", [(1, 50_000), (777, 20_000), (10**12, 10**12 + 4_000)])
 def test_cells_match_the_columns(field, start, end):
     d = ce.density(start, end, 61, 23, field)
-    want, lo, hi = grid_from_columns(start, end, field, 61, 23)
+    want, lo, hi, step = grid_from_columns(start, end, field, 61, 23)
     assert d.counts.dtype == np.uint32 and d.counts.shape == (d.height, d.width)
     scale = 16 if field == "max_excursion" else 1
-    assert (d.y_min, d.y_max) == (lo / scale, hi / scale)
+    assert (d.y_min, d.y_max, d.y_step) == (lo / scale, hi / scale, step / scale)
     np.testing.assert_array_equal(d.counts, want)
     assert d.field == field
 
@@ -54,6 +55,7 @@ def test_a_notebook_picture_of_a_billion_numbers_fits_imshow():
     assert d.counts.sum() == 10**7 - 1
     assert d.y_max == 685  # 8,400,511 takes 685 steps (A006877)
     x0, x1, y0, y1 = d.extent
+    assert d.y_step == 7 and d.height == 98  # 686 values in rows of 7
     assert (x0, x1, y0, y1) == (1, 10**7, 0, 686)
     assert "Density(start=1" in repr(d)
 

@@ -39,14 +39,15 @@ const MAX_KEYS_PER_BIT: f64 = 16.0;
 /// values of column `col` whose statistic falls in row `row`; row 0 holds the lowest values.
 ///
 /// Columns cut the range evenly: column c holds the n of
-/// [start + ⌈c·len/width⌉, start + ⌈(c+1)·len/width⌉), with len = end − start. Rows cut the
-/// values from `y_min` to `y_max` (both included) evenly in the same way, over the values'
-/// integer steps: for step counts, row r holds the counts y with
-/// ⌊(y − y_min)·height / (y_max − y_min + 1)⌋ = r. For [`Field::MaxExcursion`] the value is
+/// [start + ⌈c·len/width⌉, start + ⌈(c+1)·len/width⌉), with len = end − start. Rows are
+/// equally tall: row r holds the values of [y_min + r·y_step, y_min + (r+1)·y_step), where
+/// y_step is the fewest whole value steps that fit the values from `y_min` to `y_max` into
+/// the height asked for (so that no row holds more values than another, and a heatmap shows
+/// no stripes). For step counts a value step is 1; for [`Field::MaxExcursion`] the value is
 /// log2 of the maximum, in steps of 1/16 (its floor at that resolution).
 ///
-/// `width` is at most the range's length and `height` at most the number of value steps
-/// from `y_min` to `y_max`, so no column or row is empty by construction.
+/// `width` is at most the range's length and `height` at most the height asked for: the
+/// rows from `y_min` up to the one holding `y_max`.
 ///
 /// ```
 /// use collatz_core::range::{RangeEngine, RunOptions};
@@ -54,11 +55,12 @@ const MAX_KEYS_PER_BIT: f64 = 16.0;
 ///
 /// let d = RangeEngine::new().density(1..1_000_000, Field::TotalStoppingTime, 100, 50,
 ///                                     &RunOptions::default())?;
-/// assert_eq!((d.width, d.height), (100, 50));
+/// // 837,799 takes 524 steps: 525 values in rows of 11 (the fewest that fit 50 rows)
+/// assert_eq!((d.y_min, d.y_max, d.y_step), (0.0, 524.0, 11.0));
+/// assert_eq!((d.width, d.height), (100, 48));
 /// assert_eq!(d.counts.iter().map(|&c| c as u64).sum::<u64>(), 999_999);
-/// assert_eq!((d.y_min, d.y_max), (0.0, 524.0)); // 837,799 takes 524 steps
 /// // column 0 holds 1..=10,000; its lowest row, the 29 of them that take at most 10 steps
-/// // (1, 2, 3, 4, 5, 6, 8, 10, 12, 13, 16, ..., 512, 1024): rows are 525 / 50 steps high
+/// // (1, 2, 3, 4, 5, 6, 8, 10, 12, 13, 16, ..., 512, 1024)
 /// assert_eq!(d.column_range(0), 1..10_001);
 /// assert_eq!(d.get(0, 0), 29);
 /// # Ok::<(), collatz_core::Error>(())
@@ -79,6 +81,8 @@ pub struct Density {
     pub y_min: f64,
     /// The highest value met, in the same units.
     pub y_max: f64,
+    /// The values each row holds, in the same units.
+    pub y_step: f64,
     /// `height` rows of `width` counts, the lowest values first.
     pub counts: Vec<u32>,
 }
@@ -311,6 +315,7 @@ impl RangeEngine {
                 height: 0,
                 y_min: 0.0,
                 y_max: 0.0,
+                y_step: 1.0,
                 counts: Vec::new(),
             });
         }
@@ -492,14 +497,14 @@ fn finish(range: Range<u64>, field: Field, hist: Hist, width: usize, height: usi
         .filter_map(|h| h.iter().rposition(|&c| c > 0))
         .max()
         .unwrap_or(0);
-    let span = (hi - lo + 1) as u64;
-    let height = height.min(span as usize);
+    let span = hi - lo + 1;
+    let step = span.div_ceil(height);
+    let height = span.div_ceil(step);
     let mut counts = vec![0u32; width * height];
     for (c, h) in hist.cols.iter().enumerate() {
         for (k, &count) in h.iter().enumerate().skip(lo) {
             if count > 0 {
-                let r = part_of((k - lo) as u64, span, height as u64);
-                counts[r * width + c] += count;
+                counts[(k - lo) / step * width + c] += count;
             }
         }
     }
@@ -516,6 +521,7 @@ fn finish(range: Range<u64>, field: Field, hist: Hist, width: usize, height: usi
         height,
         y_min: lo as f64 / scale,
         y_max: hi as f64 / scale,
+        y_step: step as f64 / scale,
         counts,
     }
 }
@@ -543,13 +549,14 @@ mod tests {
             .collect();
         let lo = *keys.iter().min().unwrap();
         let hi = *keys.iter().max().unwrap();
-        let span = (hi - lo + 1) as u64;
-        let height = height.min(span as usize);
+        // rows of the fewest whole value steps that fit the height
+        let span = hi - lo + 1;
+        let step = (1..).find(|k| span.div_ceil(*k) <= height).unwrap();
+        let height = span.div_ceil(step);
         let mut counts = vec![0u32; width * height];
         for (i, &k) in keys.iter().enumerate() {
             let c = part_of(i as u64, len, width as u64);
-            let r = part_of((k - lo) as u64, span, height as u64);
-            counts[r * width + c] += 1;
+            counts[(k - lo) / step * width + c] += 1;
         }
         let scale = if field == Field::MaxExcursion {
             16.0
@@ -564,6 +571,7 @@ mod tests {
             height,
             y_min: lo as f64 / scale,
             y_max: hi as f64 / scale,
+            y_step: step as f64 / scale,
             counts,
         }
     }

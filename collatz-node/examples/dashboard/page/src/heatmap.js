@@ -7,7 +7,7 @@ import { workerRequest, isAbort } from './worker-client.js';
 import { makeLut, cssColor, MIN_INDEX } from './colormap.js';
 import { niceTicks } from './ticks.js';
 import { compact, formatBig } from './bigmath.js';
-import { rowRange, columnRange } from './payloads.js';
+import { rowRange, rowSpan, columnRange } from './payloads.js';
 import { setBusy } from './skeleton.js';
 
 /** Ranges of at most this many numbers get exact hover values. */
@@ -175,7 +175,7 @@ export class Heatmap {
     // y axis: total stopping time (cell centres of the value steps)
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    const span = g.yMax - g.yMin + 1;
+    const span = rowSpan(g);
     for (const v of niceTicks(g.yMin, g.yMax, Math.max(2, Math.floor(p.h / 50)))) {
       const y = p.y + p.h - ((v - g.yMin + 0.5) / span) * p.h;
       ctx.beginPath();
@@ -215,7 +215,7 @@ export class Heatmap {
     const col = Math.min(g.width - 1, Math.floor(((px - p.x) / p.w) * g.width));
     const fy = (p.y + p.h - py) / p.h; // 0 at the bottom
     const row = Math.min(g.height - 1, Math.floor(fy * g.height));
-    const yValue = g.yMin + fy * (g.yMax - g.yMin + 1) - 0.5;
+    const yValue = g.yMin + fy * rowSpan(g) - 0.5;
     return { col, row, yValue };
   }
 

@@ -45,7 +45,7 @@ export class Histogram {
       xs.push(lo);
       ys.push(grid.rowSums[r] / (hi - lo + 1));
     }
-    const binned = grid.height < grid.yMax - grid.yMin + 1;
+    const binned = grid.yStep > 1;
     this.noteEl.textContent = binned
       ? 'From the heatmap’s rows (summed density), per total stopping time within each row’s bin.'
       : 'One bar per total stopping time (summed density).';

@@ -2,12 +2,14 @@
 // (`y_min` or `yMin`, flat or nested counts, a column at the top level or under `columns`),
 // turning them into the page's own shapes.
 
-/** A density answer as {start, end, width, height, yMin, yMax, counts: Uint32Array}. */
+/** A density answer as {start, end, width, height, yMin, yMax, yStep, counts: Uint32Array}. */
 export function normaliseDensity(raw) {
   const width = Number(raw.width);
   const height = Number(raw.height);
   const yMin = Number(raw.y_min ?? raw.yMin ?? raw.y?.[0] ?? 0);
   const yMax = Number(raw.y_max ?? raw.yMax ?? raw.y?.[1] ?? height - 1);
+  // rows are equally tall: the fewest whole value steps that fit the values into the rows
+  const yStep = Number(raw.y_step ?? raw.yStep ?? Math.ceil((yMax - yMin + 1) / height));
   let src = raw.counts;
   if (Array.isArray(src) && Array.isArray(src[0])) src = src.flat();
   const counts = Uint32Array.from(src);
@@ -22,6 +24,7 @@ export function normaliseDensity(raw) {
     height,
     yMin,
     yMax,
+    yStep,
     counts,
   };
 }
@@ -39,18 +42,20 @@ export function pickColumn(page, field) {
   throw new Error(`columns: no "${field}" in the answer`);
 }
 
-/** The rows [lo, hi] of y that density row r holds (integer steps of y). */
+/** The values [lo, hi] of y that density row r holds (integer steps of y). */
 export function rowRange(d, r) {
-  const span = d.yMax - d.yMin + 1;
-  const lo = d.yMin + Math.ceil((r * span) / d.height);
-  const hi = d.yMin + Math.ceil(((r + 1) * span) / d.height) - 1;
-  return [lo, hi];
+  const lo = d.yMin + r * d.yStep;
+  return [lo, Math.min(d.yMax, lo + d.yStep - 1)];
 }
 
 /** The row holding value y. */
 export function rowOf(d, y) {
-  const span = d.yMax - d.yMin + 1;
-  return Math.floor(((y - d.yMin) * d.height) / span);
+  return Math.floor((y - d.yMin) / d.yStep);
+}
+
+/** The y extent the rows cover, [yMin, yMin + height·yStep): what the plot's height spans. */
+export function rowSpan(d) {
+  return d.height * d.yStep;
 }
 
 /** The start values [lo, hi) of column c, as BigInts. */

@@ -13,7 +13,7 @@ export const DENSITY_FIELDS = Object.freeze(["total_stopping_time", "stopping_ti
 /**
  * A density grid as cached: a 4-byte little-endian length, the JSON of its header fields,
  * then the counts as little-endian u32.
- * @typedef {{ start: string, end: string, field: string, width: number, height: number, y_min: number, y_max: number }} DensityHeader
+ * @typedef {{ start: string, end: string, field: string, width: number, height: number, y_min: number, y_max: number, y_step: number }} DensityHeader
  */
 
 /**
@@ -54,7 +54,7 @@ export function cachedDensity(cache, { start, end, width, height, field }, signa
       throw fromAddon(err);
     }
     /** @type {DensityHeader} */
-    const header = { start: d.start, end: d.end, field, width: d.width, height: d.height, y_min: d.yMin, y_max: d.yMax };
+    const header = { start: d.start, end: d.end, field, width: d.width, height: d.height, y_min: d.yMin, y_max: d.yMax, y_step: d.yStep };
     return encode(header, d.counts);
   });
 }
@@ -90,6 +90,7 @@ export default async function densityRoutes(app, { cache, limits, signal }) {
             height: { type: "integer" },
             y_min: { type: "number" },
             y_max: { type: "number" },
+            y_step: { type: "number", description: "values per row: row r holds [y_min + r·y_step, y_min + (r+1)·y_step)" },
             counts: { type: "array", items: { type: "integer" } },
           },
         },
@@ -112,6 +113,7 @@ export default async function densityRoutes(app, { cache, limits, signal }) {
         "x-collatz-height": String(header.height),
         "x-collatz-y-min": String(header.y_min),
         "x-collatz-y-max": String(header.y_max),
+        "x-collatz-y-step": String(header.y_step),
       });
       return counts;
     }

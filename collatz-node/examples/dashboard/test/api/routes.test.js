@@ -179,6 +179,7 @@ describe("GET /api/density", () => {
     assert.deepEqual(body.counts, Array.from(d.counts));
     assert.equal(body.y_min, d.yMin);
     assert.equal(body.y_max, d.yMax);
+    assert.equal(body.y_step, d.yStep);
 
     const bin = await app.inject({ url, headers: { accept: "application/octet-stream" } });
     assert.equal(bin.headers["x-cache"], "l1");

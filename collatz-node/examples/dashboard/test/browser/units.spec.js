@@ -5,7 +5,7 @@
 import { test, expect } from '@playwright/test';
 import { parsePrometheus, sumBy, histogramQuantile } from '../../page/src/prometheus.js';
 import { parseBigInt, log2Decimal, formatBig } from '../../page/src/bigmath.js';
-import { columnRange, rowRange, pickColumn, normaliseDensity } from '../../page/src/payloads.js';
+import { columnRange, rowRange, rowOf, pickColumn, normaliseDensity } from '../../page/src/payloads.js';
 
 test.describe('units', () => {
   test('Prometheus text: samples, labels with escapes, +Inf, sums, p95', () => {
@@ -46,12 +46,16 @@ test.describe('units', () => {
   });
 
   test('density columns and rows as the core defines them', () => {
-    const d = normaliseDensity({ start: '1', end: '1000000', width: 100, height: 50, y_min: 0, y_max: 524, counts: new Array(5000).fill(0) });
+    const d = normaliseDensity({ start: '1', end: '1000000', width: 100, height: 48, y_min: 0, y_max: 524, y_step: 11, counts: new Array(4800).fill(0) });
     expect(columnRange(d, 0)).toEqual([1n, 10001n]); // the core's doc example
     expect(columnRange(d, 99)[1]).toBe(1000000n);
-    // 525 step counts in 50 rows: row 0 holds 0..10 (⌊y·50/525⌋ = 0)
+    // 525 step counts asked into 50 rows: 48 rows of 11 (the core's doc example)
     expect(rowRange(d, 0)).toEqual([0, 10]);
-    expect(rowRange(d, 49)[1]).toBe(524);
+    expect(rowRange(d, 1)).toEqual([11, 21]);
+    expect(rowRange(d, 47)).toEqual([517, 524]);
+    expect(rowOf(d, 524)).toBe(47);
+    // a server that leaves y_step out: the same rows, derived
+    expect(normaliseDensity({ ...d, y_step: undefined, yStep: undefined, height: 48, counts: new Array(4800).fill(0) }).yStep).toBe(11);
     expect(pickColumn({ start: '1', fields: ['total_stopping_time'], total_stopping_time: [0, 1, 7] }, 'total_stopping_time')).toEqual([0, 1, 7]);
   });
 });
