@@ -2,6 +2,7 @@
 // plugins (overload shedding, rate limit, compression, WebSocket, OpenAPI), the error shape,
 // metrics, the two-level cache and its Redis link, the job manager, every route, the built page
 // when a folder is given, and the cache warm-up after start. Every limit is an option.
+import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import zlib from "node:zlib";
@@ -140,6 +141,9 @@ export async function buildApp(options = {}) {
   /** Aborted when the app closes: stops computations still running. */
   const shutdown = new AbortController();
 
+  // a job leaves one core to the requests (the engine also runs long calls at a lower
+  // priority): with every core busy on a 10^10 verify, cached answers would wait for a core
+  const jobThreads = Math.max(1, availableParallelism() - 1);
   const jobs = new JobManager({
     ...options.jobs,
     metrics,
@@ -149,11 +153,11 @@ export async function buildApp(options = {}) {
         const parts = summaryKeyParts(job.start, job.end, false);
         const hit = await cache.lookup("summary", parts);
         if (hit) return hit.value.toString("utf8");
-        const text = await collatz.summaryJsonAsync(job.start, job.end, { signal, onProgress });
+        const text = await collatz.summaryJsonAsync(job.start, job.end, { signal, onProgress, threads: jobThreads });
         cache.store("summary", parts, Buffer.from(text, "utf8"));
         return text;
       },
-      verify: (job, { signal, onProgress }) => collatz.verifyJsonAsync(job.start, job.end, { signal, onProgress }),
+      verify: (job, { signal, onProgress }) => collatz.verifyJsonAsync(job.start, job.end, { signal, onProgress, threads: jobThreads }),
     },
   });
 

@@ -26,6 +26,11 @@ export function createMetrics(options = {}) {
 
   if (options.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry, prefix: PREFIX, eventLoopMonitoringPrecision: 10 });
+    // prom-client's three gauges named `*_total` (a counter's suffix, which `promtool check
+    // metrics` refuses); the per-type gauges without the suffix stay, and sum() gives totals
+    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+      registry.removeSingleMetric(PREFIX + name);
+    }
   }
 
   const httpDuration = new client.Histogram({

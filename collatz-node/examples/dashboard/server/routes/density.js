@@ -40,13 +40,21 @@ export function decodeDensity(buf) {
 }
 
 /**
+ * The key parts of a density view.
+ * @param {{ start: bigint, end: bigint, width: number, height: number, field: string }} q
+ */
+function densityParts({ start, end, width, height, field }) {
+  return [field, start, end, width, height];
+}
+
+/**
  * The cached density grid of [start, end).
  * @param {import("../cache.js").TwoLevelCache} cache
  * @param {{ start: bigint, end: bigint, width: number, height: number, field: string }} q
  * @param {AbortSignal} signal stops the computation (the app's, aborted at shutdown)
  */
 export function cachedDensity(cache, { start, end, width, height, field }, signal) {
-  return cache.get("density", [field, start, end, width, height], async () => {
+  return cache.get("density", densityParts({ start, end, width, height, field }), async () => {
     let d;
     try {
       d = await collatz.densityAsync(start, end, { width, height, field, signal });
@@ -100,26 +108,44 @@ export default async function densityRoutes(app, { cache, limits, signal }) {
   }, async (request, reply) => {
     const q = /** @type {{ start: string, end: string, width: number, height: number, field: string }} */ (request.query);
     const { start, end } = parseRange(q.start, q.end, { maxLength: limits.maxDensityLength });
-    const { value, source } = await cachedDensity(cache, { start, end, width: q.width, height: q.height, field: q.field }, signal);
-    const { header, counts } = decodeDensity(value);
-    reply.header("x-cache", source === "computed" ? "miss" : source).header("vary", "Accept");
-    if (wantsBinary(request)) {
-      reply.headers({
-        "content-type": "application/octet-stream",
-        "x-collatz-start": header.start,
-        "x-collatz-end": header.end,
-        "x-collatz-field": header.field,
-        "x-collatz-width": String(header.width),
-        "x-collatz-height": String(header.height),
-        "x-collatz-y-min": String(header.y_min),
-        "x-collatz-y-max": String(header.y_max),
-        "x-collatz-y-step": String(header.y_step),
+    const query = { start, end, width: q.width, height: q.height, field: q.field };
+    reply.header("vary", "Accept");
+    if (!wantsBinary(request)) {
+      // the JSON text is cached too: writing 10^5 counts as text on every hit cost far more
+      // than the lookup
+      const { value, source } = await cache.get("density-json", densityParts(query), async () => {
+        const { header, counts } = decodeDensity((await cachedDensity(cache, query, signal)).value);
+        return Buffer.from(densityJson(header, counts), "utf8");
       });
-      return counts;
+      reply.header("x-cache", source === "computed" ? "miss" : source);
+      reply.type("application/json; charset=utf-8");
+      return value;
     }
-    const values = new Array(counts.length / 4);
-    for (let i = 0; i < values.length; i++) values[i] = counts.readUInt32LE(i * 4);
-    reply.type("application/json; charset=utf-8");
-    return `${JSON.stringify(header).slice(0, -1)},"counts":[${values.join(",")}]}`;
+    const { value, source } = await cachedDensity(cache, query, signal);
+    const { header, counts } = decodeDensity(value);
+    reply.header("x-cache", source === "computed" ? "miss" : source);
+    reply.headers({
+      "content-type": "application/octet-stream",
+      "x-collatz-start": header.start,
+      "x-collatz-end": header.end,
+      "x-collatz-field": header.field,
+      "x-collatz-width": String(header.width),
+      "x-collatz-height": String(header.height),
+      "x-collatz-y-min": String(header.y_min),
+      "x-collatz-y-max": String(header.y_max),
+      "x-collatz-y-step": String(header.y_step),
+    });
+    return counts;
   });
+}
+
+/**
+ * The JSON answer: the header's fields, then the counts.
+ * @param {DensityHeader} header
+ * @param {Buffer} counts little-endian u32
+ */
+function densityJson(header, counts) {
+  const values = new Array(counts.length / 4);
+  for (let i = 0; i < values.length; i++) values[i] = counts.readUInt32LE(i * 4);
+  return `${JSON.stringify(header).slice(0, -1)},"counts":[${values.join(",")}]}`;
 }
