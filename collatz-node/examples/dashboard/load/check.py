@@ -16,7 +16,8 @@ import re
 import sys
 
 CACHED_ROUTES = ["summary (popular)", "density (popular)", "stats"]
-FREQUENT_KINDS = ["summary", "density"]
+# the cache kinds of the frequent answers: summaries, and density views as JSON (the page's form)
+FREQUENT_KINDS = ["summary", "density-json"]
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})? (\S+)$')
 
 
