@@ -3,15 +3,20 @@
 # the command line (the `cli` feature of collatz-core, installed with `cargo install`), the
 # fuzz corpus replay, the Python package (built with `pip install ./collatz-py` into a
 # fresh virtualenv, then pytest) and the Node.js package (`npm install` in collatz-node/,
-# node --test, then a consumer project installing it). Run from anywhere: bash .ci/test.sh
+# node --test, then a consumer project installing it), and the dashboard service
+# (collatz-node/examples/dashboard: API tests against a real Redis, browser tests in Debian's
+# Chromium, the soak, Prometheus and promtool, a 30 s Locust load test with 100 users).
+# Run from anywhere: bash .ci/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 pylog=$(mktemp)
 nodelog=$(mktemp)
+dashlog=$(mktemp)
+browserlog=$(mktemp)
 consumer=$(mktemp -d)
 installed=$(mktemp -d)
-trap 'rm -rf "$log" "$pylog" "$nodelog" "$consumer" "$installed"' EXIT
+trap 'rm -rf "$log" "$pylog" "$nodelog" "$dashlog" "$browserlog" "$consumer" "$installed"' EXIT
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -74,9 +79,23 @@ pkg="$PWD/collatz-node"
     done
 )
 
+echo "== dashboard (collatz-node/examples/dashboard): npm install, API tests against a real Redis,"
+echo "   browser tests in Debian's Chromium, a 30 s Locust load test, the soak, Prometheus"
+(
+    cd collatz-node/examples/dashboard
+    npm install --no-audit --no-fund
+    npm test 2>&1 | tee "$dashlog"
+    npm run test:browser 2>&1 | tee "$browserlog"
+    npm run test:soak
+    npm run test:prometheus
+    npm run test:load
+)
+
 # one closing line for the whole run
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "rust: %d passed, %d failed\n", p, f }' "$log"
 awk '/ passed| failed/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "python: %d passed, %d failed\n", p, f }' "$pylog"
 awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { printf "node: %d passed, %d failed\n", p, f }' "$nodelog"
+awk '/^# pass / { p += $3 } /^# fail / { f += $3 } END { printf "dashboard api: %d passed, %d failed\n", p, f }' "$dashlog"
+grep -E '^[0-9]+ passed, [0-9]+ failed' "$browserlog" | tail -1 | sed 's/^/dashboard browser: /'
