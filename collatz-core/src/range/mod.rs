@@ -24,6 +24,7 @@ mod plan;
 mod pool;
 mod split;
 mod summary;
+mod summary_plan;
 mod verify;
 
 use std::ops::Range;
@@ -40,6 +41,7 @@ pub use plan::{ChunkPlan, Merge, DEFAULT_PLAN_CHUNK};
 use pool::in_pool;
 use split::{column_slices, par_run, split_col, MaxSlice, Slices};
 pub use summary::{Record, StatSummary, Summary};
+pub use summary_plan::{SummaryAssembly, SummaryPiece, SummaryPlan};
 pub use verify::{Verification, SIEVE_BITS};
 
 /// Which statistics to compute. [`Want::default()`] is [`Want::FAST`]: everything but odd steps.
