@@ -75,6 +75,31 @@ pub enum Error {
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
 
+    /// A result store that cannot be used: a file that is not a store of this library (foreign
+    /// or corrupted; it is left as it is), or a database error. Use another file.
+    #[error("result store {path}: {reason}")]
+    Store {
+        /// The store's path.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A result store that holds a run of other arguments (nothing was written to it): run
+    /// with the stored arguments to resume that run, or use another file.
+    #[error(
+        "result store {path} holds the run `{stored}`, not `{given}`: run the same command to \
+         resume it, or use another file"
+    )]
+    StoreMismatch {
+        /// The store's path.
+        path: String,
+        /// The run the store holds.
+        stored: String,
+        /// The run asked for.
+        given: String,
+    },
+
     /// A string that does not denote an integer (see [`crate::parse_value`] for the syntax).
     #[error("cannot parse {input:?} as an integer: {reason}")]
     Parse {

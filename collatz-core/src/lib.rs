@@ -39,6 +39,8 @@ mod parse;
 pub mod range;
 pub mod shape;
 mod stats;
+#[cfg(feature = "store")]
+pub mod store;
 mod trajectory;
 mod tree;
 mod value;
