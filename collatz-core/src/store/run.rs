@@ -40,28 +40,28 @@ fn decode<T: serde::de::DeserializeOwned>(store: &Store, index: usize, json: &st
         .map_err(|e| store.fail(format!("piece {index} does not read back ({e}): corrupted")))
 }
 
-/// The summary of `range` through `store`, in the pieces of [`SummaryPlan::new`]`(range,
-/// chunk)`: recorded pieces are read back, the others computed and recorded.
-/// `Error::StoreMismatch` if the store holds a run of other arguments.
-pub fn summary(
-    engine: &RangeEngine,
+/// Runs the pieces `pieces` of `spec`'s plan through `store` in order: a recorded piece is read
+/// back, another computed by `compute` (with progress over the whole run) and recorded in its
+/// own transaction; `take` sees every piece's result in order. Returns how many were read back.
+fn drive<T>(
     store: &mut Store,
-    range: Range<u64>,
-    want: Want,
-    chunk: u64,
+    spec: &RunSpec,
+    pieces: &[Range<u64>],
     opts: &RunOptions,
-) -> Result<Stored<Summary>> {
-    let plan = SummaryPlan::new(range.clone(), chunk)?;
-    let fields = want.names().join(",");
-    let (run, done) = store.begin(&spec("range", &range, fields, chunk), plan.len())?;
+    mut compute: impl FnMut(usize, &RunOptions) -> Result<T>,
+    mut take: impl FnMut(usize, T) -> Result<()>,
+) -> Result<usize>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let (run, done) = store.begin(spec, pieces.len())?;
     let mut recorded = done.into_iter().peekable();
-    let mut assembly = plan.assembly();
     let mut resumed = 0;
-    let total = range.end - range.start;
+    let total = spec.end - spec.start;
     let mut covered = 0u64;
-    for (i, piece) in plan.pieces().iter().enumerate() {
+    for (i, piece) in pieces.iter().enumerate() {
         opts.check()?;
-        let part: Summary = match recorded.next_if(|(idx, _)| *idx == i) {
+        let part = match recorded.next_if(|(idx, _)| *idx == i) {
             Some((_, json)) => {
                 resumed += 1;
                 decode(store, i, &json)?
@@ -79,16 +79,11 @@ pub fn summary(
                     ..opts.clone()
                 };
                 let clock = Instant::now();
-                let part = engine.summary_piece(piece, want, &piece_opts)?;
+                let part = compute(i, &piece_opts)?;
                 let json = serde_json::to_string(&part)
-                    .map_err(|e| Error::InvalidArgument(format!("a summary as JSON: {e}")))?;
-                store.record(
-                    run,
-                    i,
-                    (piece.start, piece.end),
-                    &json,
-                    clock.elapsed().as_secs_f64(),
-                )?;
+                    .map_err(|e| Error::InvalidArgument(format!("a result as JSON: {e}")))?;
+                let seconds = clock.elapsed().as_secs_f64();
+                store.record(run, i, (piece.start, piece.end), &json, seconds)?;
                 part
             }
         };
@@ -96,8 +91,34 @@ pub fn summary(
         if let Some(p) = opts.progress {
             p(covered, total);
         }
-        assembly.push(i, part)?;
+        take(i, part)?;
     }
+    Ok(resumed)
+}
+
+/// The summary of `range` through `store`, in the pieces of [`SummaryPlan::new`]`(range,
+/// chunk)`: recorded pieces are read back, the others computed and recorded.
+/// `Error::StoreMismatch` if the store holds a run of other arguments.
+pub fn summary(
+    engine: &RangeEngine,
+    store: &mut Store,
+    range: Range<u64>,
+    want: Want,
+    chunk: u64,
+    opts: &RunOptions,
+) -> Result<Stored<Summary>> {
+    let plan = SummaryPlan::new(range.clone(), chunk)?;
+    let spec = spec("range", &range, want.names().join(","), chunk);
+    let pieces: Vec<Range<u64>> = plan.pieces().iter().map(|p| p.range()).collect();
+    let mut assembly = plan.assembly();
+    let resumed = drive(
+        store,
+        &spec,
+        &pieces,
+        opts,
+        |i, o| engine.summary_piece(&plan.pieces()[i], want, o),
+        |i, part| assembly.push(i, part),
+    )?;
     Ok(Stored {
         value: assembly.finish()?,
         pieces: plan.len(),
@@ -115,62 +136,30 @@ pub fn verify(
     opts: &RunOptions,
 ) -> Result<Stored<Verification>> {
     let plan = ChunkPlan::new(range.clone(), chunk)?;
-    let pieces = plan.len() as usize;
-    let (run, done) = store.begin(&spec("verify", &range, "-".into(), chunk), pieces)?;
-    let mut recorded = done.into_iter().peekable();
+    let spec = spec("verify", &range, "-".into(), chunk);
+    let pieces: Vec<Range<u64>> = plan.iter().collect();
     let mut merged: Option<Verification> = None;
-    let mut resumed = 0;
-    let total = range.end - range.start;
-    let mut covered = 0u64;
-    for (i, piece) in plan.iter().enumerate() {
-        opts.check()?;
-        let part: Verification = match recorded.next_if(|(idx, _)| *idx == i) {
-            Some((_, json)) => {
-                resumed += 1;
-                decode(store, i, &json)?
-            }
-            None => {
-                let report = |d: u64, _t: u64| {
-                    if let Some(p) = opts.progress {
-                        p(covered + d, total);
-                    }
-                };
-                // progress over the whole run: the recorded pieces' start values, then this
-                // piece's as it goes
-                let piece_opts = RunOptions {
-                    progress: opts.progress.map(|_| &report as &(dyn Fn(u64, u64) + Sync)),
-                    ..opts.clone()
-                };
-                let clock = Instant::now();
-                let part = engine.verify(piece.clone(), &piece_opts)?;
-                let json = serde_json::to_string(&part)
-                    .map_err(|e| Error::InvalidArgument(format!("a verification as JSON: {e}")))?;
-                store.record(
-                    run,
-                    i,
-                    (piece.start, piece.end),
-                    &json,
-                    clock.elapsed().as_secs_f64(),
-                )?;
-                part
-            }
-        };
-        covered += piece.end - piece.start;
-        if let Some(p) = opts.progress {
-            p(covered, total);
-        }
-        merged = Some(match merged {
-            Some(m) => m.merge(part)?,
-            None => part,
-        });
-    }
+    let resumed = drive(
+        store,
+        &spec,
+        &pieces,
+        opts,
+        |i, o| engine.verify(pieces[i].clone(), o),
+        |_, part| {
+            merged = Some(match merged.take() {
+                Some(m) => m.merge(part)?,
+                None => part,
+            });
+            Ok(())
+        },
+    )?;
     let value = match merged {
         Some(v) => v,
         None => engine.verify(range, opts)?,
     };
     Ok(Stored {
         value,
-        pieces,
+        pieces: pieces.len(),
         resumed,
     })
 }
