@@ -435,15 +435,36 @@ impl RangeEngine {
         slices: Slices<'_>,
         opts: &RunOptions,
     ) -> Result<Vec<Option<Summary>>> {
+        let call = range.clone();
+        let segs = Segments {
+            range,
+            segments,
+            call: &call,
+        };
+        self.run_for(segs, want, exact_max, slices, opts)
+    }
+
+    /// [`RangeEngine::run`] for a part of a longer run (`segs.call`), which sizes the memo:
+    /// the pieces of a summary plan grow it once, for the whole plan, rather than piece by
+    /// piece (each growth copies the tables).
+    fn run_for(
+        &self,
+        segs: Segments<'_>,
+        want: Want,
+        exact_max: bool,
+        slices: Slices<'_>,
+        opts: &RunOptions,
+    ) -> Result<Vec<Option<Summary>>> {
+        let range = segs.range.clone();
         let ctl = Control::new(range.end - range.start, opts);
         // the memo's writer is taken here, before the pool: a long call that must grow the
         // memo may wait here for another call's growth, never inside the pool
-        let writer = self.writer_for(&range, want.odd_steps, exact_max, opts)?;
+        let writer = self.writer_for(segs.call, want.odd_steps, exact_max, opts)?;
         let out = in_pool(opts, range.end - range.start, || {
             if range.end - range.start >= WARM_FROM {
                 warm_tables();
             }
-            self.run_segments(range, want, exact_max, segments, slices, &ctl, writer)
+            self.run_part(segs, want, exact_max, slices, &ctl, writer)
         });
         #[cfg(test)]
         self.hot_chunks

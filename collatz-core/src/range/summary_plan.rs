@@ -26,7 +26,8 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::summary::{evens_of, merge_interleaved};
-use super::{check_range, ChunkPlan, Merge, RangeEngine, RunOptions, Slices, Summary, Tally};
+use super::Tally;
+use super::{check_range, ChunkPlan, Merge, RangeEngine, RunOptions, Segments, Slices, Summary};
 use super::{Want, EVENS_FROM};
 use crate::error::{Error, Result};
 
@@ -42,6 +43,9 @@ pub struct SummaryPiece {
     /// The piece continues the pieces before it (a plan from 1): its path maxima are followed
     /// up to the first drop below the start value, and only the assembly makes them exact.
     pub continues: bool,
+    /// The end of the plan's range: the engine sizes its memo for the whole plan at the first
+    /// piece, rather than growing it (and copying it) piece by piece.
+    pub plan_end: u64,
 }
 
 impl SummaryPiece {
@@ -107,6 +111,7 @@ impl SummaryPlan {
                     end: r.end,
                     odd_only: false,
                     continues: false,
+                    plan_end: range.end,
                 })
                 .collect();
             return Ok(SummaryPlan {
@@ -135,6 +140,7 @@ impl SummaryPlan {
                     end: r.end,
                     odd_only,
                     continues: true,
+                    plan_end: range.end,
                 });
             }
             segments.push(Segment {
@@ -302,14 +308,12 @@ impl RangeEngine {
         };
         let len = (range.end - range.start) as usize;
         let start = range.start;
-        let parts = self.run(
-            range.clone(),
-            want,
-            false,
-            &[(range.end, tally)],
-            Slices::none(len),
-            opts,
-        )?;
+        let segs = Segments {
+            range: range.clone(),
+            segments: &[(range.end, tally)],
+            call: &(1..piece.plan_end.max(range.end)),
+        };
+        let parts = self.run_for(segs, want, false, Slices::none(len), opts)?;
         Ok(parts
             .into_iter()
             .next()

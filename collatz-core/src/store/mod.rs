@@ -188,6 +188,23 @@ impl Store {
         Ok(Store { conn, path })
     }
 
+    /// Opens the store at `path`, which must exist: `Error::Store` for a missing or empty
+    /// file (nothing is created), as for a foreign one.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > 0 => Store::open(path),
+            Ok(_) => Err(Error::Store {
+                path: path.display().to_string(),
+                reason: "an empty file, not a result store".into(),
+            }),
+            Err(e) => Err(Error::Store {
+                path: path.display().to_string(),
+                reason: format!("no result store there ({e})"),
+            }),
+        }
+    }
+
     /// The store's path.
     pub fn path(&self) -> &Path {
         &self.path

@@ -59,6 +59,14 @@ pub(crate) enum Command {
         #[command(flatten)]
         span: Span,
     },
+    /// List the runs in a result store (see --store) with their progress.
+    Runs {
+        /// The store's file.
+        path: std::path::PathBuf,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the levels of the predecessor tree under 1 down to depth D.
     Tree {
         /// Deepest level to print.
@@ -85,4 +93,13 @@ pub(crate) struct Span {
     /// Print exactly one JSON object.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Record the run, piece by piece, in this SQLite file, and resume from it: a run killed
+    /// at any moment and started again with the same command computes only the pieces it
+    /// lacks, and prints what an uninterrupted run prints (times and the resumed count go to
+    /// stderr).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) store: Option<std::path::PathBuf>,
+    /// Start values per piece of a stored run (pieces are cut at its multiples).
+    #[arg(long, value_name = "N", default_value = "2^30", requires = "store")]
+    pub(crate) plan_chunk: String,
 }

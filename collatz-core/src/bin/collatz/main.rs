@@ -21,6 +21,7 @@ mod args;
 mod range;
 mod single;
 mod span;
+mod stored;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -133,5 +134,6 @@ fn run(command: Command, out: &mut impl Write) -> Result<(), Failure> {
             chunk,
         } => range::summary(out, &span, records, histogram, chunk),
         Command::Verify { span } => range::verify(out, &span),
+        Command::Runs { path, json } => stored::runs(out, &path, json),
     }
 }

@@ -1,7 +1,7 @@
 //! The commands on a range [A, B): `range` (the summary: sums, extremes, records, histogram)
 //! and `verify`. Both end their human output with the time taken and the rate.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use collatz_core::range::{RangeEngine, Summary};
 use collatz_core::shape;
@@ -9,9 +9,11 @@ use serde_json::json;
 
 use super::args::Span;
 use super::span::{run_span, Timed};
+use super::stored;
 use super::Failure;
 
-/// `range A B`: the summary of total stopping times, glides and maxima.
+/// `range A B`: the summary of total stopping times, glides and maxima (with `--store`,
+/// through a result store).
 pub(crate) fn summary(
     out: &mut impl Write,
     span: &Span,
@@ -19,6 +21,9 @@ pub(crate) fn summary(
     histogram: bool,
     chunk: u64,
 ) -> Result<(), Failure> {
+    if let Some(path) = &span.store {
+        return stored::summary(out, span, path, records, histogram, chunk);
+    }
     let run = run_span(span, chunk, |range, opts| {
         RangeEngine::new().summary(range, shape::REPORT_WANT, opts)
     })?;
@@ -30,7 +35,7 @@ pub(crate) fn summary(
     }
 }
 
-fn print_summary_json(
+pub(crate) fn print_summary_json(
     out: &mut impl Write,
     s: &Summary,
     records: bool,
@@ -40,7 +45,7 @@ fn print_summary_json(
     Ok(())
 }
 
-fn print_summary(
+pub(crate) fn print_summary(
     out: &mut impl Write,
     s: &Summary,
     records: bool,
@@ -88,39 +93,58 @@ fn print_summary(
     Ok(())
 }
 
-/// `verify A B`: every start value of the range reaches 1.
+/// `verify A B`: every start value of the range reaches 1 (with `--store`, through a result
+/// store; then the time goes to stderr, and stdout is the same however often the run stopped).
 pub(crate) fn verify(out: &mut impl Write, span: &Span) -> Result<(), Failure> {
-    let run = run_span(span, 1 << 26, |range, opts| {
-        RangeEngine::new().verify(range, opts)
-    })?;
+    let stored = match &span.store {
+        Some(path) => Some(stored::verify(span, path)?),
+        None => None,
+    };
+    let timed_here = stored.is_none();
+    let run = match stored {
+        Some(run) => run,
+        None => run_span(span, 1 << 26, |range, opts| {
+            RangeEngine::new().verify(range, opts)
+        })?,
+    };
     let v = &run.value;
     if span.json {
         let mut obj = serde_json::to_value(v)?;
-        obj["seconds"] = json!(run.seconds);
-        obj["rate_per_second"] = json!(run.rate(v.verified));
+        if timed_here {
+            obj["seconds"] = json!(run.seconds);
+            obj["rate_per_second"] = json!(run.rate(v.verified));
+        }
         writeln!(out, "{obj}")?;
-        return Ok(());
+    } else {
+        writeln!(
+            out,
+            "verified               {} start values in [{}, {})",
+            v.verified, v.start, v.end
+        )?;
+        writeln!(
+            out,
+            "followed               {} (the rest removed by the sieves)",
+            v.followed
+        )?;
+        writeln!(
+            out,
+            "highest value met      {} (from n = {})",
+            v.max_value, v.max_value_n
+        )?;
     }
-    writeln!(
-        out,
-        "verified               {} start values in [{}, {})",
-        v.verified, v.start, v.end
-    )?;
-    writeln!(
-        out,
-        "followed               {} (the rest removed by the sieves)",
-        v.followed
-    )?;
-    writeln!(
-        out,
-        "highest value met      {} (from n = {})",
-        v.max_value, v.max_value_n
-    )?;
-    print_time(out, &run, v.verified)
+    match (timed_here, span.json) {
+        (true, true) => Ok(()),
+        (true, false) => print_time(out, &run, v.verified),
+        (false, _) => print_time(&mut io::stderr(), &run, v.verified),
+    }
 }
 
 /// The last line of `range` and `verify`: seconds and start values per second.
-fn print_time<T>(out: &mut impl Write, run: &Timed<T>, count: u64) -> Result<(), Failure> {
+pub(crate) fn print_time<T>(
+    out: &mut impl Write,
+    run: &Timed<T>,
+    count: u64,
+) -> Result<(), Failure> {
     writeln!(
         out,
         "time                   {:.3} s, {:.3e} numbers/s",

@@ -57,7 +57,7 @@ pub(crate) fn run_span<T>(
     })
 }
 
-fn parse_u64(s: &str) -> Result<u64, Failure> {
+pub(crate) fn parse_u64(s: &str) -> Result<u64, Failure> {
     let v = parse_value(s)?;
     v.as_u64()
         .ok_or_else(|| Failure::Message(format!("{s} is past 2^64: ranges take u64 start values")))
