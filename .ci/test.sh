@@ -28,6 +28,8 @@ echo "== cargo test (workspace: unit, behaviour, property and doc tests)"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 echo "== cargo test (the collatz binary: --features cli --test cli)"
 cargo test -p collatz-core --features cli --locked --test cli 2>&1 | tee -a "$log"
+echo "== cargo test (the result store: runs killed with SIGKILL and resumed: --test store)"
+cargo test -p collatz-core --features cli --locked --test store 2>&1 | tee -a "$log"
 echo "== cargo install --path collatz-core --features cli: the installed collatz"
 # into the repository's target directory, whose release build the README's first command reuses
 cargo install --quiet --path collatz-core --features cli --root "$installed" --locked \
