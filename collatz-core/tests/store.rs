@@ -105,6 +105,9 @@ fn kill_at(args: &[&str], db: &Path, at: impl Fn(u64) -> u64) -> u64 {
     progress(db).expect("the store reads after the kill").0
 }
 
+/// A moment of a run, and the pieces recorded by then, of a plan of so many.
+type KillPoint = (&'static str, fn(u64) -> u64);
+
 fn resumes_byte_for_byte(name: &str, args: &[&str], no_store_too: bool) {
     let limit = Duration::from_secs(300);
     let reference_db = temp(&format!("{name}-ref"));
@@ -126,7 +129,7 @@ fn resumes_byte_for_byte(name: &str, args: &[&str], no_store_too: bool) {
     }
     let (_, pieces) = progress(&reference_db).expect("the reference's store");
     remove(&reference_db);
-    let kill_points: [(&str, fn(u64) -> u64); 3] = [
+    let kill_points: [KillPoint; 3] = [
         ("after the first piece", |_| 1),
         ("half way", |n| n / 2),
         ("near the end", |n| n.saturating_sub(2).max(1)),
