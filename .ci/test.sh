@@ -56,7 +56,7 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q numpy pytest hypothesis pandas tqdm nbclient nbformat ipykernel matplotlib
 # a wheel built from source by pip, with maturin fetched by build isolation, as a user would
-"$venv/bin/python" -m pip install -q ./collatz-py
+"$venv/bin/python" -m pip install -q './collatz-py[distributed]'
 # from outside the source tree, so that the installed package is what gets imported
 (cd collatz-py/tests && "../../$venv/bin/python" -m pytest -q -p no:cacheprovider . 2>&1 | tee "$pylog")
 

@@ -15,6 +15,8 @@ pyo3::import_exception!(collatz_engine._errors, LimitExceededError);
 pyo3::import_exception!(collatz_engine._errors, CollatzOverflowError);
 pyo3::import_exception!(collatz_engine._errors, CollatzMemoryError);
 pyo3::import_exception!(collatz_engine._errors, CancelledError);
+pyo3::import_exception!(collatz_engine._errors, StoreError);
+pyo3::import_exception!(collatz_engine._errors, StoreMismatchError);
 
 /// The Python exception of a core error: one class per kind (see `_errors.py`).
 ///
@@ -37,6 +39,8 @@ pub fn error(e: Error) -> PyErr {
         Error::OutOfMemory { what, bytes } => CollatzMemoryError::new_err((msg, what, bytes)),
         Error::Overflow { .. } => CollatzOverflowError::new_err(msg),
         Error::Cancelled => CancelledError::new_err(msg),
+        Error::Store { .. } => StoreError::new_err(msg),
+        Error::StoreMismatch { .. } => StoreMismatchError::new_err(msg),
         // the enum is non_exhaustive: a kind added later is still a CollatzError
         _ => CollatzError::new_err(msg),
     }

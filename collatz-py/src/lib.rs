@@ -5,9 +5,11 @@
 mod convert;
 mod density;
 mod errors;
+mod plan;
 mod range;
 mod run;
 mod single;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -17,6 +19,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     single::register(m)?;
     range::register(m)?;
+    plan::register(m)?;
+    m.add_class::<store::Store>()?;
     m.add_class::<run::CancelToken>()?;
     Ok(())
 }

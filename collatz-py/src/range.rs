@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, TryLockError};
 
 use collatz_core::cache::StepCache as CoreCache;
 use collatz_core::range::{
-    ChunkCursor, Columns, MaxColumn, RangeEngine as CoreEngine, Record, RunOptions,
+    ChunkCursor, Columns, MaxColumn, Merge, RangeEngine as CoreEngine, Record, RunOptions,
     StatSummary as CoreStat, Summary as CoreSummary, Verification as CoreVerification, Want,
 };
 use collatz_core::{Error, Field};
@@ -24,7 +24,7 @@ use crate::run::{given, long_call, Options};
 
 /// The statistics named in `fields` (a name or a sequence of names), read by the core;
 /// `default` when not given.
-fn want(fields: Option<&Bound<'_, PyAny>>, default: Want) -> PyResult<Want> {
+pub(crate) fn want(fields: Option<&Bound<'_, PyAny>>, default: Want) -> PyResult<Want> {
     let Some(fields) = given(fields) else {
         return Ok(default);
     };
@@ -39,7 +39,7 @@ fn want(fields: Option<&Bound<'_, PyAny>>, default: Want) -> PyResult<Want> {
 }
 
 /// The bounds of a range call; the core checks the range itself (0, end below start).
-fn span(start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>) -> PyResult<(u64, u64)> {
+pub(crate) fn span(start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>) -> PyResult<(u64, u64)> {
     Ok((bound(start, "start")?, bound(end, "end")?))
 }
 
@@ -149,11 +149,16 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn new(py: Python<'_>, inner: CoreSummary) -> Self {
+    pub(crate) fn new(py: Python<'_>, inner: CoreSummary) -> Self {
         let histogram = PyArray1::from_slice(py, &inner.histogram)
             .into_any()
             .unbind();
         Summary { inner, histogram }
+    }
+
+    /// The core's summary.
+    pub(crate) fn core(&self) -> &CoreSummary {
+        &self.inner
     }
 
     fn stat(&self, py: Python<'_>, s: Option<CoreStat>) -> PyResult<Option<Py<StatSummary>>> {
@@ -231,6 +236,32 @@ impl Summary {
     /// `sum_S`, `mean_S`, `max_S`, `max_S_n` for each step statistic S (None when not asked
     /// for), `max_excursion`, `max_excursion_n`, `histogram` (a list), and `delay_records`,
     /// `path_records`, `glide_records` as lists of {"n": ..., "value": ...}.
+    /// The core's shape as JSON text (what `collatz range --json` prints, with every key).
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner).map_err(|e| error(Error::InvalidArgument(e.to_string())))
+    }
+
+    /// The summary whose `to_json()` is `text`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Summary> {
+        let inner: CoreSummary = serde_json::from_str(text)
+            .map_err(|e| error(Error::InvalidArgument(format!("not a summary's JSON: {e}"))))?;
+        Ok(Summary::new(py, inner))
+    }
+
+    /// Pickles through the JSON shape (exact: start values and maxima are decimal strings).
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+
+    /// The summary of this range followed by `later`'s, which starts where this one ends
+    /// (`CollatzValueError` otherwise, or for other statistics): the same however a range is cut.
+    fn merge(&self, py: Python<'_>, later: &Summary) -> PyResult<Summary> {
+        let merged = Merge::merge(self.inner.clone(), later.inner.clone()).map_err(error)?;
+        Ok(Summary::new(py, merged))
+    }
+
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         shaped(py, &self.inner)
     }
@@ -271,7 +302,7 @@ impl Summary {
 /// following, and the highest value met on the way (with its start value).
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct Verification {
-    inner: CoreVerification,
+    pub(crate) inner: CoreVerification,
 }
 
 #[pymethods]
@@ -307,6 +338,34 @@ impl Verification {
     }
 
     /// The core's shape: {"start", "end", "verified", "followed", "max_value", "max_value_n"}.
+    /// The core's shape as JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner).map_err(|e| error(Error::InvalidArgument(e.to_string())))
+    }
+
+    /// The verification whose `to_json()` is `text`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Verification> {
+        let inner: CoreVerification = serde_json::from_str(text).map_err(|e| {
+            error(Error::InvalidArgument(format!(
+                "not a verification's JSON: {e}"
+            )))
+        })?;
+        Ok(Verification { inner })
+    }
+
+    /// Pickles through the JSON shape.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+
+    /// The verification of this range followed by `later`'s (adjacent, in order).
+    fn merge(&self, later: &Verification) -> PyResult<Verification> {
+        let inner = Merge::merge(self.inner.clone(), later.inner.clone()).map_err(error)?;
+        Ok(Verification { inner })
+    }
+
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         shaped(py, &self.inner)
     }
@@ -330,7 +389,7 @@ impl Verification {
 /// Any number of threads may call one engine at once.
 #[pyclass(frozen, module = "collatz_engine")]
 pub struct RangeEngine {
-    inner: Arc<CoreEngine>,
+    pub(crate) inner: Arc<CoreEngine>,
 }
 
 #[pymethods]
@@ -402,6 +461,29 @@ impl RangeEngine {
         let engine = &self.inner;
         let s = long_call(py, b.saturating_sub(a), &opts, |o| {
             engine.summary(a..b, w, o)
+        })?;
+        Ok(Summary::new(py, s))
+    }
+
+    /// The result of one piece of a SummaryPlan (a tuple from `plan.pieces`): a partial
+    /// summary that only the plan's `assembly()` turns into the range's summary. Releases the
+    /// GIL; Ctrl-C stops it.
+    #[pyo3(signature = (piece, fields=None, threads=None, progress=None, cancel=None))]
+    fn summary_piece<'py>(
+        &self,
+        py: Python<'py>,
+        piece: &Bound<'py, PyAny>,
+        fields: Option<&Bound<'py, PyAny>>,
+        threads: Option<&Bound<'py, PyAny>>,
+        progress: Option<Bound<'py, PyAny>>,
+        cancel: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Summary> {
+        let piece = crate::plan::piece_of(piece)?;
+        let w = want(fields, Want::default())?;
+        let opts = Options::new(threads, None, progress, cancel)?;
+        let engine = &self.inner;
+        let s = long_call(py, piece.end - piece.start, &opts, |o| {
+            engine.summary_piece(&piece, w, o)
         })?;
         Ok(Summary::new(py, s))
     }

@@ -111,6 +111,21 @@ pub struct RunSpec {
     pub version: String,
 }
 
+impl RunSpec {
+    /// The spec of `command` (`range` or `verify`) over `range` with `fields` (names joined by
+    /// commas, `-` for a verification) and the plan's `chunk`, in this library's version.
+    pub fn new(command: &str, range: &std::ops::Range<u64>, fields: &str, chunk: u64) -> RunSpec {
+        RunSpec {
+            command: command.into(),
+            start: range.start,
+            end: range.end,
+            fields: fields.into(),
+            chunk,
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
 impl std::fmt::Display for RunSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -290,13 +305,10 @@ impl Store {
     }
 
     /// The id of the run of `spec` (created with `pieces` pieces if the store holds no run),
-    /// and its recorded pieces' results (index → JSON). `Error::StoreMismatch` if the store
-    /// holds a run of another spec: nothing is written then.
-    pub(crate) fn begin(
-        &mut self,
-        spec: &RunSpec,
-        pieces: usize,
-    ) -> Result<(i64, Vec<(usize, String)>)> {
+    /// and its recorded pieces' results (index → JSON in the shapes of `collatz_core::shape`),
+    /// for a driver of its own (a cluster's client; [`run`] drives the common cases).
+    /// `Error::StoreMismatch` if the store holds a run of another spec: nothing is written then.
+    pub fn begin(&mut self, spec: &RunSpec, pieces: usize) -> Result<(i64, Vec<(usize, String)>)> {
         let existing = self.runs()?;
         if let Some(other) = existing.iter().find(|r| r.spec != *spec) {
             return Err(Error::StoreMismatch {
@@ -354,8 +366,19 @@ impl Store {
         Ok((id, done))
     }
 
-    /// Records piece `index` of run `run` in its own transaction.
-    pub(crate) fn record(
+    /// The id of the store's run (`Error::Store` if it holds none yet: call
+    /// [`Store::begin`] first).
+    pub fn run_id(&self) -> Result<i64> {
+        self.conn
+            .query_row("SELECT id FROM run ORDER BY id LIMIT 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.fail(e))?
+            .ok_or_else(|| self.fail("it holds no run yet: begin one first"))
+    }
+
+    /// Records piece `index` of run `run` (its bounds, its result as JSON, the seconds it took)
+    /// in its own transaction.
+    pub fn record(
         &mut self,
         run: i64,
         index: usize,

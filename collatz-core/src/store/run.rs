@@ -23,17 +23,6 @@ pub struct Stored<T> {
     pub resumed: usize,
 }
 
-fn spec(command: &str, range: &Range<u64>, fields: String, chunk: u64) -> RunSpec {
-    RunSpec {
-        command: command.into(),
-        start: range.start,
-        end: range.end,
-        fields,
-        chunk,
-        version: env!("CARGO_PKG_VERSION").into(),
-    }
-}
-
 /// A piece's result read back from the store.
 fn decode<T: serde::de::DeserializeOwned>(store: &Store, index: usize, json: &str) -> Result<T> {
     serde_json::from_str(json)
@@ -108,7 +97,7 @@ pub fn summary(
     opts: &RunOptions,
 ) -> Result<Stored<Summary>> {
     let plan = SummaryPlan::new(range.clone(), chunk)?;
-    let spec = spec("range", &range, want.names().join(","), chunk);
+    let spec = RunSpec::new("range", &range, &want.names().join(","), chunk);
     let pieces: Vec<Range<u64>> = plan.pieces().iter().map(|p| p.range()).collect();
     let mut assembly = plan.assembly();
     let resumed = drive(
@@ -136,7 +125,7 @@ pub fn verify(
     opts: &RunOptions,
 ) -> Result<Stored<Verification>> {
     let plan = ChunkPlan::new(range.clone(), chunk)?;
-    let spec = spec("verify", &range, "-".into(), chunk);
+    let spec = RunSpec::new("verify", &range, "-", chunk);
     let pieces: Vec<Range<u64>> = plan.iter().collect();
     let mut merged: Option<Verification> = None;
     let resumed = drive(
@@ -192,7 +181,7 @@ mod tests {
                 let mut store = Store::open(&path).unwrap();
                 let fields = Want::default().names().join(",");
                 let (run, _) = store
-                    .begin(&spec("range", &range, fields, 250_000), plan.len())
+                    .begin(&RunSpec::new("range", &range, &fields, 250_000), plan.len())
                     .unwrap();
                 for (i, piece) in plan.pieces().iter().take(k).enumerate() {
                     let part = engine.summary_piece(piece, Want::default(), &opts).unwrap();

@@ -26,6 +26,13 @@ class                       also a                                 raised for (c
 ``CancelledError``          (``CollatzError`` only)                a call stopped through its
                                                                    ``CancelToken``
                                                                    (``Cancelled``)
+``StoreError``              (``CollatzError`` only)                a result store that cannot be
+                                                                   used: a foreign or corrupted
+                                                                   file, left as it is
+                                                                   (``Store``)
+``StoreMismatchError``      ``StoreError``                         a store that holds a run of
+                                                                   other arguments; nothing
+                                                                   written (``StoreMismatch``)
 ==========================  =====================================  ============================
 
 Ctrl-C (a signal handler that raises) still raises ``KeyboardInterrupt``.
@@ -44,6 +51,8 @@ __all__ = [
     "CollatzValueError",
     "LimitExceededError",
     "ParseError",
+    "StoreError",
+    "StoreMismatchError",
 ]
 
 
@@ -123,5 +132,19 @@ class CollatzMemoryError(CollatzError, MemoryError):
 class CancelledError(CollatzError):
     """A call stopped through the ``CancelToken`` passed as its ``cancel`` argument.
     (Ctrl-C raises KeyboardInterrupt instead.)"""
+
+    __module__ = "collatz_engine"
+
+
+class StoreError(CollatzError):
+    """A result store that cannot be used: a file that is not a store of collatz (another
+    program's database, or a corrupted one; it is left as it is), or a database error."""
+
+    __module__ = "collatz_engine"
+
+
+class StoreMismatchError(StoreError):
+    """A result store that holds a run of other arguments (nothing was written): rerun with
+    the stored arguments to resume that run, or use another file."""
 
     __module__ = "collatz_engine"

@@ -1,5 +1,6 @@
 """Type stubs of the native extension (see collatz_engine for documentation)."""
 
+import os
 from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union, final
 
 import numpy as np
@@ -29,6 +30,10 @@ __all__ = [
     "StatSummary",
     "Verification",
     "Density",
+    "SummaryPlan",
+    "SummaryAssembly",
+    "chunk_plan",
+    "Store",
     "ChunkIter",
     "StepCache",
     "CancelToken",
@@ -140,6 +145,11 @@ class Summary:
     @property
     def glide_records(self) -> List[Tuple[int, int]]: ...
     def to_dict(self) -> Dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> Summary: ...
+    def merge(self, later: Summary) -> Summary: ...
+    def __reduce__(self) -> Tuple[Callable[[str], Summary], Tuple[str]]: ...
 
 @final
 class Verification:
@@ -156,6 +166,73 @@ class Verification:
     @property
     def max_value_n(self) -> int: ...
     def to_dict(self) -> Dict[str, int]: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> Verification: ...
+    def merge(self, later: Verification) -> Verification: ...
+    def __reduce__(self) -> Tuple[Callable[[str], Verification], Tuple[str]]: ...
+
+_Piece = Tuple[int, int, bool, bool, int]
+
+@final
+class SummaryPlan:
+    def __new__(cls, start: int, end: int, chunk: Optional[int] = None) -> SummaryPlan: ...
+    @property
+    def pieces(self) -> List[_Piece]: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def chunk(self) -> int: ...
+    def __len__(self) -> int: ...
+    def assembly(self) -> SummaryAssembly: ...
+
+@final
+class SummaryAssembly:
+    def push(self, index: int, part: Summary) -> None: ...
+    @property
+    def done(self) -> int: ...
+    def finish(self) -> Summary: ...
+
+def chunk_plan(start: int, end: int, chunk: Optional[int] = None) -> List[Tuple[int, int]]: ...
+
+@final
+class Store:
+    def __new__(cls, path: Union[str, "os.PathLike[str]"]) -> Store: ...
+    @property
+    def path(self) -> str: ...
+    def runs(self) -> List[Dict[str, Any]]: ...
+    def summary(
+        self,
+        start: int,
+        end: int,
+        fields: Optional[_Fields] = None,
+        chunk: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: _ProgressFn = None,
+        cancel: Optional[CancelToken] = None,
+        engine: Optional[RangeEngine] = None,
+    ) -> Summary: ...
+    def verify(
+        self,
+        start: int,
+        end: int,
+        chunk: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: _ProgressFn = None,
+        cancel: Optional[CancelToken] = None,
+        engine: Optional[RangeEngine] = None,
+    ) -> Verification: ...
+    def begin(
+        self,
+        command: str,
+        start: int,
+        end: int,
+        fields: Optional[_Fields] = None,
+        chunk: Optional[int] = None,
+    ) -> Dict[int, Union[Summary, Verification]]: ...
+    def record(self, index: int, start: int, end: int, result: Union[Summary, Verification], seconds: float) -> None: ...
 
 @final
 class Density:
@@ -210,6 +287,14 @@ class RangeEngine:
         fields: Optional[_Fields] = None,
         threads: Optional[int] = None,
         chunk_size: Optional[int] = None,
+        progress: _ProgressFn = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> Summary: ...
+    def summary_piece(
+        self,
+        piece: _Piece,
+        fields: Optional[_Fields] = None,
+        threads: Optional[int] = None,
         progress: _ProgressFn = None,
         cancel: Optional[CancelToken] = None,
     ) -> Summary: ...
