@@ -273,10 +273,12 @@ struct Scratch {
 }
 
 thread_local! {
-    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch {
-        steps: Vec::new(),
-        odds: Vec::new(),
-    });
+    static SCRATCH: std::cell::Cell<Scratch> = const {
+        std::cell::Cell::new(Scratch {
+            steps: Vec::new(),
+            odds: Vec::new(),
+        })
+    };
 }
 
 impl Scratch {
