@@ -10,16 +10,9 @@
 
 use std::time::Instant;
 
+use collatz_benches::arg;
 use collatz_core::range::{RangeEngine, RunOptions, Want};
 use collatz_core::Field;
-
-fn arg(i: usize, default: u64) -> u64 {
-    std::env::args()
-        .filter(|a| !a.starts_with("--"))
-        .nth(i)
-        .map(|a| a.parse::<f64>().expect("a number") as u64)
-        .unwrap_or(default)
-}
 
 fn main() {
     let end = arg(1, 1_000_000_000);

@@ -15,15 +15,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use collatz_benches::arg;
 use collatz_core::range::{RangeEngine, RunOptions, Want};
-
-fn arg(i: usize, default: u64) -> u64 {
-    std::env::args()
-        .filter(|a| !a.starts_with("--"))
-        .nth(i)
-        .map(|a| a.parse::<f64>().expect("a number") as u64)
-        .unwrap_or(default)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;

@@ -9,15 +9,8 @@
 
 use std::time::Instant;
 
+use collatz_benches::arg;
 use collatz_core::range::{RangeEngine, RunOptions, SummaryPlan, Want};
-
-fn arg(i: usize, default: u64) -> u64 {
-    std::env::args()
-        .filter(|a| !a.starts_with("--"))
-        .nth(i)
-        .map(|a| a.parse::<f64>().expect("a number") as u64)
-        .unwrap_or(default)
-}
 
 fn main() {
     let end = arg(1, 10_000_000_000);
