@@ -21,6 +21,8 @@ pub struct Stored<T> {
     pub pieces: usize,
     /// Pieces read back from the store rather than computed.
     pub resumed: usize,
+    /// Start values computed by this run (those of the pieces not read back).
+    pub computed: u64,
 }
 
 /// A piece's result read back from the store.
@@ -31,7 +33,8 @@ fn decode<T: serde::de::DeserializeOwned>(store: &Store, index: usize, json: &st
 
 /// Runs the pieces `pieces` of `spec`'s plan through `store` in order: a recorded piece is read
 /// back, another computed by `compute` (with progress over the whole run) and recorded in its
-/// own transaction; `take` sees every piece's result in order. Returns how many were read back.
+/// own transaction; `take` sees every piece's result in order. Returns how many pieces were
+/// read back, and how many start values were computed.
 fn drive<T>(
     store: &mut Store,
     spec: &RunSpec,
@@ -39,13 +42,14 @@ fn drive<T>(
     opts: &RunOptions,
     mut compute: impl FnMut(usize, &RunOptions) -> Result<T>,
     mut take: impl FnMut(usize, T) -> Result<()>,
-) -> Result<usize>
+) -> Result<(usize, u64)>
 where
     T: serde::Serialize + serde::de::DeserializeOwned,
 {
     let (run, done) = store.begin(spec, pieces.len())?;
     let mut recorded = done.into_iter().peekable();
     let mut resumed = 0;
+    let mut computed = 0u64;
     let total = spec.end - spec.start;
     let mut covered = 0u64;
     for (i, piece) in pieces.iter().enumerate() {
@@ -73,6 +77,7 @@ where
                     .map_err(|e| Error::InvalidArgument(format!("a result as JSON: {e}")))?;
                 let seconds = clock.elapsed().as_secs_f64();
                 store.record(run, i, (piece.start, piece.end), &json, seconds)?;
+                computed += piece.end - piece.start;
                 part
             }
         };
@@ -82,7 +87,7 @@ where
         }
         take(i, part)?;
     }
-    Ok(resumed)
+    Ok((resumed, computed))
 }
 
 /// The summary of `range` through `store`, in the pieces of [`SummaryPlan::new`]`(range,
@@ -100,7 +105,7 @@ pub fn summary(
     let spec = RunSpec::new("range", &range, &want.names().join(","), chunk);
     let pieces: Vec<Range<u64>> = plan.pieces().iter().map(|p| p.range()).collect();
     let mut assembly = plan.assembly();
-    let resumed = drive(
+    let (resumed, computed) = drive(
         store,
         &spec,
         &pieces,
@@ -112,6 +117,7 @@ pub fn summary(
         value: assembly.finish()?,
         pieces: plan.len(),
         resumed,
+        computed,
     })
 }
 
@@ -128,7 +134,7 @@ pub fn verify(
     let spec = RunSpec::new("verify", &range, "-", chunk);
     let pieces: Vec<Range<u64>> = plan.iter().collect();
     let mut merged: Option<Verification> = None;
-    let resumed = drive(
+    let (resumed, computed) = drive(
         store,
         &spec,
         &pieces,
@@ -150,6 +156,7 @@ pub fn verify(
         value,
         pieces: pieces.len(),
         resumed,
+        computed,
     })
 }
 
@@ -221,9 +228,9 @@ mod tests {
         let mut store = Store::open(&path).unwrap();
         let first = verify(&engine, &mut store, range.clone(), 1 << 21, &opts).unwrap();
         assert_eq!(first.value, engine.verify(range.clone(), &opts).unwrap());
-        assert_eq!((first.pieces, first.resumed), (8, 0));
+        assert_eq!((first.pieces, first.resumed, first.computed), (8, 0, 1 << 24));
         let again = verify(&engine, &mut store, range.clone(), 1 << 21, &opts).unwrap();
-        assert_eq!((again.value, again.resumed), (first.value, 8));
+        assert_eq!((again.value, again.resumed, again.computed), (first.value, 8, 0));
         std::fs::remove_file(&path).ok();
     }
 

@@ -47,22 +47,26 @@ mod with_store {
         } else {
             print_summary(out, s, records, histogram)?;
         }
-        // the time goes to stderr: what stdout holds is the same however often the run stopped
-        print_time(&mut io::stderr(), &run, s.count)
+        // the time goes to stderr: what stdout holds is the same however often the run stopped;
+        // the rate is that of the start values this run computed
+        print_time(&mut io::stderr(), &run, run.value.computed)
     }
 
-    /// `verify A B --store PATH`: the verification and its time (the caller prints them).
-    pub(crate) fn verify(span: &Span, path: &Path) -> Result<Timed<Verification>, Failure> {
+    /// `verify A B --store PATH`: the verification and its time (the caller prints them), and
+    /// the start values this run computed.
+    pub(crate) fn verify(span: &Span, path: &Path) -> Result<(Timed<Verification>, u64), Failure> {
         let plan_chunk = parse_u64(&span.plan_chunk)?;
         let run = run_span(span, 1 << 26, |range, opts| {
             let mut store = Store::open(path)?;
             store::run::verify(&RangeEngine::new(), &mut store, range, plan_chunk, opts)
         })?;
         say_resumed(path, &run.value);
-        Ok(Timed {
+        let computed = run.value.computed;
+        let timed = Timed {
             value: run.value.value,
             seconds: run.seconds,
-        })
+        };
+        Ok((timed, computed))
     }
 
     /// The line on stderr that says how much of a stored run was resumed.
@@ -154,7 +158,7 @@ pub(crate) fn summary(
 pub(crate) fn verify(
     _: &Span,
     _: &Path,
-) -> Result<super::span::Timed<collatz_core::range::Verification>, Failure> {
+) -> Result<(super::span::Timed<collatz_core::range::Verification>, u64), Failure> {
     Err(no_store())
 }
 
