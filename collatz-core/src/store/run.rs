@@ -228,9 +228,15 @@ mod tests {
         let mut store = Store::open(&path).unwrap();
         let first = verify(&engine, &mut store, range.clone(), 1 << 21, &opts).unwrap();
         assert_eq!(first.value, engine.verify(range.clone(), &opts).unwrap());
-        assert_eq!((first.pieces, first.resumed, first.computed), (8, 0, 1 << 24));
+        assert_eq!(
+            (first.pieces, first.resumed, first.computed),
+            (8, 0, 1 << 24)
+        );
         let again = verify(&engine, &mut store, range.clone(), 1 << 21, &opts).unwrap();
-        assert_eq!((again.value, again.resumed, again.computed), (first.value, 8, 0));
+        assert_eq!(
+            (again.value, again.resumed, again.computed),
+            (first.value, 8, 0)
+        );
         std::fs::remove_file(&path).ok();
     }
 
