@@ -36,7 +36,7 @@ pub fn piece_of(obj: &Bound<'_, PyAny>) -> PyResult<SummaryPiece> {
 }
 
 /// The chunk length of a plan (default 2^30), checked.
-fn chunk_of(chunk: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+pub(crate) fn chunk_of(chunk: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
     match crate::run::given(chunk) {
         Some(c) => bound(c, "chunk"),
         None => Ok(collatz_core::range::DEFAULT_PLAN_CHUNK),

@@ -12,16 +12,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::error;
+use crate::plan::chunk_of;
 use crate::range::{span, want, RangeEngine, Summary, Verification};
-use crate::run::{given, long_call, Options};
-
-/// The chunk length of a stored run (default 2^30).
-fn chunk_of(chunk: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
-    match given(chunk) {
-        Some(c) => crate::convert::bound(c, "chunk"),
-        None => Ok(collatz_core::range::DEFAULT_PLAN_CHUNK),
-    }
-}
+use crate::run::{long_call, Options};
 
 /// A result store: Store(path) opens the SQLite file at path, creating it if there is none.
 /// A file that is not a store of this library (foreign or corrupted) raises CollatzError and is
@@ -177,28 +170,23 @@ impl Store {
                 ))))
             }
         };
-        let (run_id, done) = self.lock().begin(&spec, pieces).map_err(error)?;
+        let (_, done) = self.lock().begin(&spec, pieces).map_err(error)?;
         let out = PyDict::new(py);
         for (index, json) in done {
+            let corrupted = |e: serde_json::Error| {
+                error(Error::Store {
+                    path: self.path.clone(),
+                    reason: format!("piece {index} does not read back ({e}): corrupted"),
+                })
+            };
             if command == "summary" {
-                let s = serde_json::from_str(&json).map_err(|e| {
-                    error(Error::Store {
-                        path: self.path.clone(),
-                        reason: format!("piece {index} does not read back ({e}): corrupted"),
-                    })
-                })?;
+                let s = serde_json::from_str(&json).map_err(corrupted)?;
                 out.set_item(index, Summary::new(py, s))?;
             } else {
-                let inner = serde_json::from_str(&json).map_err(|e| {
-                    error(Error::Store {
-                        path: self.path.clone(),
-                        reason: format!("piece {index} does not read back ({e}): corrupted"),
-                    })
-                })?;
+                let inner = serde_json::from_str(&json).map_err(corrupted)?;
                 out.set_item(index, Verification { inner })?;
             }
         }
-        let _ = run_id;
         Ok(out)
     }
 

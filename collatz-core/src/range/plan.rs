@@ -109,15 +109,7 @@ impl Merge for Summary {
             &(self.start..self.end),
             &(later.start..later.end),
         )?;
-        let fields = |s: &Summary| {
-            [
-                s.total_stopping_time.is_some(),
-                s.stopping_time.is_some(),
-                s.odd_steps.is_some(),
-                s.max_excursion.is_some(),
-            ]
-        };
-        if self.count > 0 && later.count > 0 && fields(&self) != fields(&later) {
+        if !self.merges_with(&later) {
             return Err(Error::InvalidArgument(
                 "summaries with different statistics do not merge".into(),
             ));

@@ -90,6 +90,22 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Which statistics the summary holds (total stopping time, stopping time, odd steps,
+    /// maximum excursion): summaries merge only with the same.
+    pub(crate) fn fields(&self) -> [bool; 4] {
+        [
+            self.total_stopping_time.is_some(),
+            self.stopping_time.is_some(),
+            self.odd_steps.is_some(),
+            self.max_excursion.is_some(),
+        ]
+    }
+
+    /// Whether `later` may follow this summary: the same statistics, or either one empty.
+    pub(crate) fn merges_with(&self, later: &Summary) -> bool {
+        self.count == 0 || later.count == 0 || self.fields() == later.fields()
+    }
+
     pub(crate) fn empty(start: u64) -> Self {
         Summary {
             start,

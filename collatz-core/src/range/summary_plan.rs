@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::summary::{evens_of, merge_interleaved};
 use super::Tally;
-use super::{check_range, ChunkPlan, Merge, RangeEngine, RunOptions, Segments, Slices, Summary};
+use super::{check_range, ChunkPlan, RangeEngine, RunOptions, Segments, Slices, Summary};
 use super::{Want, EVENS_FROM};
 use crate::error::{Error, Result};
 
@@ -226,9 +226,18 @@ impl SummaryAssembly {
                 piece.start, piece.end, part.start, part.end
             )));
         }
+        // checked before anything is taken: a refused push leaves the assembly as it was
+        let mismatch = [&self.segment, &self.whole]
+            .into_iter()
+            .flatten()
+            .any(|s| !s.merges_with(&part));
+        if mismatch {
+            return Err(Error::InvalidArgument(format!(
+                "piece {index} holds other statistics than the pieces before it"
+            )));
+        }
         self.segment = Some(match self.segment.take() {
             None => part,
-            Some(s) if self.plan.segments.is_empty() => Merge::merge(s, part)?,
             Some(s) => s.merge(part),
         });
         self.next += 1;
@@ -420,6 +429,24 @@ mod tests {
             Err(Error::InvalidArgument(_))
         ));
         assert_eq!(assembly.done(), 0);
+        // a piece of other statistics is refused, and the assembly goes on as it was
+        let first = engine.summary_piece(&p[0], Want::default(), &opts).unwrap();
+        assembly.push(0, first).unwrap();
+        let other = engine.summary_piece(&p[1], Want::ALL, &opts).unwrap();
+        assert!(matches!(
+            assembly.push(1, other),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert_eq!(assembly.done(), 1);
+        for (i, piece) in p.iter().enumerate().skip(1) {
+            let part = engine.summary_piece(piece, Want::default(), &opts).unwrap();
+            assembly.push(i, part).unwrap();
+        }
+        assert_eq!(
+            assembly.finish().unwrap(),
+            engine.summary(1..200_000, Want::default(), &opts).unwrap()
+        );
+        let assembly = plan.assembly();
         assert!(matches!(assembly.finish(), Err(Error::InvalidArgument(_))));
         assert!(matches!(
             SummaryPlan::new(1..10, 0),

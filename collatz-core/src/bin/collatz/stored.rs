@@ -1,7 +1,7 @@
 //! `--store` and `runs`: `range` and `verify` through a result store (feature `store`), and the
 //! list of a store's runs. A build without the feature refuses them with a clear message.
 
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::args::Span;
@@ -14,6 +14,7 @@ mod with_store {
     use collatz_core::shape;
     use collatz_core::store::{self, run::Stored, Store};
     use serde_json::json;
+    use std::io;
 
     use super::super::range::{print_summary, print_summary_json, print_time};
     use super::super::span::{parse_u64, run_span, Timed};
@@ -164,6 +165,5 @@ pub(crate) fn verify(
 
 #[cfg(not(feature = "store"))]
 pub(crate) fn runs(_: &mut impl Write, _: &Path, _: bool) -> Result<(), Failure> {
-    let _ = io::stderr();
     Err(no_store())
 }
