@@ -20,8 +20,9 @@
 //!   index = total stopping time); `delay_records` and `glide_records` as
 //!   `{"n": "27", "value": 111}` (steps as numbers) and `path_records` as `Record`s (maxima as
 //!   strings). When read, missing statistics are null and missing lists empty.
-//! - `Verification`: `{"start": "1", "end": "100", "verified": 99, "followed": 65,
-//!   "max_value": "9232", "max_value_n": "27"}`.
+//! - `Verification`: `{"start": "1", "end": "100", "verified": 99, "followed": 3,
+//!   "max_value": "9232", "max_value_n": "27", "proved": "every n in [1, 100) reaches 1"}`
+//!   (bounds and `max_value_n` below 2^128; `proved` is ignored when read).
 //!
 //! ```
 //! use collatz_core::range::{RangeEngine, RunOptions, Summary, Want};
@@ -388,17 +389,21 @@ impl TryFrom<SummaryShape> for Summary {
 /// The shape of a [`Verification`].
 #[derive(Serialize, Deserialize)]
 pub(crate) struct VerificationShape {
-    start: Decimal<u64>,
-    end: Decimal<u64>,
+    start: Decimal<u128>,
+    end: Decimal<u128>,
     verified: u64,
     followed: u64,
     max_value: Value,
-    max_value_n: Decimal<u64>,
+    max_value_n: Decimal<u128>,
+    /// [`Verification::proved`]: written, and ignored when read.
+    #[serde(default)]
+    proved: String,
 }
 
 impl From<Verification> for VerificationShape {
     fn from(v: Verification) -> Self {
         VerificationShape {
+            proved: v.proved(),
             start: Decimal(v.start),
             end: Decimal(v.end),
             verified: v.verified,
@@ -640,8 +645,9 @@ mod tests {
             .unwrap();
         assert_eq!(
             round_trip(&v),
-            json!({"start": "1", "end": "100", "verified": 99, "followed": 65,
-                   "max_value": "9232", "max_value_n": "27"})
+            json!({"start": "1", "end": "100", "verified": 99, "followed": 3,
+                   "max_value": "9232", "max_value_n": "27",
+                   "proved": "every n in [1, 100) reaches 1"})
         );
     }
 }

@@ -369,7 +369,7 @@ fn json_output_is_unchanged() {
     obj.remove("rate_per_second");
     assert_eq!(
         v.to_string(),
-        r#"{"end":"100","followed":65,"max_value":"9232","max_value_n":"27","start":"1","verified":99}"#
+        r#"{"end":"100","followed":3,"max_value":"9232","max_value_n":"27","proved":"every n in [1, 100) reaches 1","start":"1","verified":99}"#
     );
 }
 

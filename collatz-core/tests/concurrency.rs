@@ -66,7 +66,7 @@ impl Call {
         Ok(match *self {
             Call::Summary(a, b, want) => Output::Summary(engine.summary(a..b, want, opts)?),
             Call::Columns(a, b, want) => Output::Columns(engine.columns(a..b, want, opts)?),
-            Call::Verify(a, b) => Output::Verify(engine.verify(a..b, opts)?),
+            Call::Verify(a, b) => Output::Verify(engine.verify(a as u128..b as u128, opts)?),
         })
     }
 }

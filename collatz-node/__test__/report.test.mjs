@@ -43,7 +43,7 @@ test("summaryJson is the text of `collatz range A B --json --records`", { timeou
 
 test("verifyJsonAsync gives the verification's shape", { timeout: 10_000 }, async () => {
   const v = JSON.parse(await c.verifyJsonAsync(1, 1e6));
-  assert.deepEqual(Object.keys(v).sort(), ["end", "followed", "max_value", "max_value_n", "start", "verified"]);
+  assert.deepEqual(Object.keys(v).sort(), ["end", "followed", "max_value", "max_value_n", "proved", "start", "verified"]);
   assert.equal(v.verified, 999999);
   assert.equal(v.max_value_n, "704511");
   assert.equal(v.max_value, "56991483520");

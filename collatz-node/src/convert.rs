@@ -109,6 +109,15 @@ pub fn bound(env: &Env, arg: StartArg<'_>, what: &str) -> Result<u64> {
     })
 }
 
+/// A bound of a verification: as a start value, below 2^128.
+pub fn wide_bound(env: &Env, arg: StartArg<'_>, what: &str) -> Result<u128> {
+    let v = start_value(env, arg)?;
+    v.as_u128().ok_or_else(|| {
+        let e = CoreError::InvalidArgument(format!("{what} must be below 2^128 for verify"));
+        js_error(env, e, None)
+    })
+}
+
 /// A signed start value (generalised maps): a safe integer `number` or a `bigint`, within the
 /// input bit limit.
 pub fn signed_value(

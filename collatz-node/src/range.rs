@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use collatz_core::cache::StepCache as CoreCache;
 use collatz_core::range::{
-    check_range, CancelToken, Columns as CoreColumns, MaxColumn, RangeEngine, Record as CoreRecord,
-    RunOptions, Summary as CoreSummary, Verification as CoreVerification, Want,
+    check_range, check_verify_range, CancelToken, Columns as CoreColumns, MaxColumn, RangeEngine,
+    Record as CoreRecord, RunOptions, Summary as CoreSummary, Verification as CoreVerification,
+    Want,
 };
 use collatz_core::{Error as CoreError, FieldCase};
 use napi::bindgen_prelude::{
@@ -19,7 +20,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Result, Status, Task};
 use napi_derive::napi;
 
-use crate::convert::{bound, non_negative_integer, positive_integer, StartArg};
+use crate::convert::{bound, non_negative_integer, positive_integer, wide_bound, StartArg};
 use crate::errors::{core, js_error, Failure};
 
 /// The engine behind every range call: its memo of step counts (capped at 256 MiB) is reused
@@ -57,7 +58,10 @@ pub struct RangeOptions<'env> {
 
 /// The validated part of a call: what, where, how.
 pub struct Job {
+    /// The bounds, for every call but verify (0..0 for a verify job).
     pub range: Range<u64>,
+    /// The bounds of a verify job (below 2^128).
+    pub wide: Range<u128>,
     pub want: Want,
     threads: Option<usize>,
     chunk_size: u64,
@@ -83,6 +87,48 @@ pub fn job(
     job_of(env, start, end, want, threads, chunk_size)
 }
 
+/// A verify job: bounds below 2^128.
+pub fn verify_job(
+    env: &Env,
+    start: StartArg,
+    end: StartArg,
+    threads: Option<u32>,
+    chunk_size: Option<f64>,
+) -> Result<Job> {
+    let start = wide_bound(env, start, "start")?;
+    let end = wide_bound(env, end, "end")?;
+    check_verify_range(&(start..end)).map_err(|e| js_error(env, e, None))?;
+    let (threads, chunk_size) = options(env, threads, chunk_size)?;
+    Ok(Job {
+        range: 0..0,
+        wide: start..end,
+        want: Want::TOTAL_STOPPING_TIME,
+        threads,
+        chunk_size,
+    })
+}
+
+/// The options `threads` and `chunkSize`, checked.
+fn options(
+    env: &Env,
+    threads: Option<u32>,
+    chunk_size: Option<f64>,
+) -> Result<(Option<usize>, u64)> {
+    let threads = threads.map(|t| t as usize);
+    let chunk_size = match chunk_size {
+        Some(c) => positive_integer(env, c, "chunkSize")?,
+        None => RunOptions::default().chunk_size,
+    };
+    RunOptions {
+        threads,
+        chunk_size,
+        ..RunOptions::default()
+    }
+    .check()
+    .map_err(|e| js_error(env, e, None))?;
+    Ok((threads, chunk_size))
+}
+
 /// [`job`] from its parts: the bounds, the statistics, and the options `threads` and
 /// `chunkSize` as given.
 pub fn job_of(
@@ -97,20 +143,10 @@ pub fn job_of(
     let end = bound(env, end, "end")?;
     // the core's own checks, before a Promise exists
     check_range(&(start..end)).map_err(|e| js_error(env, e, None))?;
-    let threads = threads.map(|t| t as usize);
-    let chunk_size = match chunk_size {
-        Some(c) => positive_integer(env, c, "chunkSize")?,
-        None => RunOptions::default().chunk_size,
-    };
-    RunOptions {
-        threads,
-        chunk_size,
-        ..RunOptions::default()
-    }
-    .check()
-    .map_err(|e| js_error(env, e, None))?;
+    let (threads, chunk_size) = options(env, threads, chunk_size)?;
     Ok(Job {
         range: start..end,
+        wide: start as u128..end as u128,
         want,
         threads,
         chunk_size,
@@ -366,6 +402,8 @@ pub struct Verification {
     pub followed: String,
     pub max_value: String,
     pub max_value_n: String,
+    /// What was proved, in words.
+    pub proved: String,
 }
 
 fn verification_js(v: CoreVerification) -> Verification {
@@ -376,6 +414,7 @@ fn verification_js(v: CoreVerification) -> Verification {
         followed: v.followed.to_string(),
         max_value: v.max_value.to_string(),
         max_value_n: v.max_value_n.to_string(),
+        proved: v.proved(),
     }
 }
 
@@ -408,7 +447,8 @@ pub fn summary(
     core(&env, r).map(summary_js)
 }
 
-/// Shows that every n in [start, end) reaches 1, given that every smaller value does.
+/// Shows that every n in [start, end) reaches 1, given that every n below start does, for
+/// bounds below 2^128 (at most 2^64 - 1 numbers).
 #[napi]
 pub fn verify(
     env: Env,
@@ -416,9 +456,21 @@ pub fn verify(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<Verification> {
-    let j = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
-    let r = j.run(None, None, |o| engine().verify(j.range.clone(), o));
+    let j = verify_job_of(&env, start, end, &options)?;
+    let r = j.run(None, None, |o| engine().verify(j.wide.clone(), o));
     core(&env, r).map(verification_js)
+}
+
+/// [`verify_job`] with a range call's options (`fields` does not apply).
+fn verify_job_of(
+    env: &Env,
+    start: StartArg,
+    end: StartArg,
+    o: &Option<RangeOptions<'_>>,
+) -> Result<Job> {
+    let threads = o.as_ref().and_then(|o| o.threads);
+    let chunk_size = o.as_ref().and_then(|o| o.chunk_size);
+    verify_job(env, start, end, threads, chunk_size)
 }
 
 /// Which call an async task runs.
@@ -463,7 +515,7 @@ impl Task for RangeTask {
                 .run(cancel, progress, |o| e.summary(range(), j.want, o))
                 .map(Output::Summary),
             Kind::Verify => j
-                .run(cancel, progress, |o| e.verify(range(), o))
+                .run(cancel, progress, |o| e.verify(j.wide.clone(), o))
                 .map(Output::Verify),
         })
     }
@@ -535,7 +587,7 @@ pub fn verify_async(
     #[napi(ts_arg_type = "number | bigint | string")] end: StartArg,
     options: Option<RangeOptions<'_>>,
 ) -> Result<AsyncTask<RangeTask>> {
-    let j = job(&env, start, end, &options, Want::TOTAL_STOPPING_TIME)?;
+    let j = verify_job_of(&env, start, end, &options)?;
     task(&env, j, Kind::Verify, options)
 }
 

@@ -11,6 +11,7 @@ use napi_derive::napi;
 
 use crate::convert::{start_value, StartArg};
 use crate::errors::{core, js_error};
+use crate::range::verify_job;
 use crate::range::{engine, hooks_of, job_of, rejection, Job, ProgressFn, SignalHook};
 
 /// Options of `summaryJson`, `summaryJsonAsync` and `verifyJsonAsync`.
@@ -128,7 +129,7 @@ impl Call {
                 .run(cancel, progress, |o| e.summary(range(), j.want, o))
                 .map(|s| Either::A(shape::summary_json(&s, records, histogram))),
             Report::Verify => j
-                .run(cancel, progress, |o| e.verify(range(), o))
+                .run(cancel, progress, |o| e.verify(j.wide.clone(), o))
                 .map(|v| Either::A(shape::verification_json(&v))),
             Report::Density {
                 field,
@@ -336,7 +337,7 @@ pub fn verify_json_async(
         options.as_ref().and_then(|o| o.chunk_size),
     );
     let call = Call {
-        job: job_of(&env, start, end, Want::TOTAL_STOPPING_TIME, threads, chunk)?,
+        job: verify_job(&env, start, end, threads, chunk)?,
         report: Report::Verify,
     };
     let (signal, progress) = options.map_or((None, None), |o| (o.signal, o.on_progress));

@@ -102,6 +102,25 @@ pub fn bound(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
     )))
 }
 
+/// A bound of a verification: an int between 1 and 2**128 - 1 (past it, `CollatzOverflowError`).
+pub fn wide_bound(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u128> {
+    check_int(obj, what, "an int between 1 and 2**128 - 1")?;
+    if let Ok(n) = obj.extract::<u128>() {
+        return Ok(n);
+    }
+    let n: BigInt = obj.extract()?;
+    if n.sign() == Sign::Minus {
+        return Err(error(Error::InvalidArgument(format!(
+            "{what} must be positive, got {}",
+            shown(&n)
+        ))));
+    }
+    Err(overflow_error(format!(
+        "{what} must be below 2**128 for verify, got an int of {} bits",
+        n.bits()
+    )))
+}
+
 /// An int argument of the Rust integer type `T` (a size, a limit, a map's coefficient): a
 /// wrong type is `CollatzTypeError`, a negative int where `T` has none `CollatzValueError`, an
 /// int past `T`'s range `CollatzOverflowError`.

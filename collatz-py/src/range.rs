@@ -17,7 +17,7 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::convert::{bound, int_as, shaped, start_value, value_to_py};
+use crate::convert::{bound, int_as, shaped, start_value, value_to_py, wide_bound};
 use crate::density::Density;
 use crate::errors::{error, overflow_error, type_error};
 use crate::run::{given, long_call, Options};
@@ -308,12 +308,12 @@ pub struct Verification {
 #[pymethods]
 impl Verification {
     #[getter]
-    fn start(&self) -> u64 {
+    fn start(&self) -> u128 {
         self.inner.start
     }
 
     #[getter]
-    fn end(&self) -> u64 {
+    fn end(&self) -> u128 {
         self.inner.end
     }
 
@@ -327,17 +327,24 @@ impl Verification {
         self.inner.followed
     }
 
+    /// What was proved, in words.
+    #[getter]
+    fn proved(&self) -> String {
+        self.inner.proved()
+    }
+
     #[getter]
     fn max_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         value_to_py(py, &self.inner.max_value)
     }
 
     #[getter]
-    fn max_value_n(&self) -> u64 {
+    fn max_value_n(&self) -> u128 {
         self.inner.max_value_n
     }
 
-    /// The core's shape: {"start", "end", "verified", "followed", "max_value", "max_value_n"}.
+    /// The core's shape: {"start", "end", "verified", "followed", "max_value", "max_value_n",
+    /// "proved"}.
     /// The core's shape as JSON text.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.inner).map_err(|e| error(Error::InvalidArgument(e.to_string())))
@@ -529,7 +536,8 @@ impl RangeEngine {
         Density::new(py, d)
     }
 
-    /// Shows that every n in [start, end) reaches 1, given that every smaller value does.
+    /// Shows that every n in [start, end) reaches 1, given that every n below start does
+    /// (bounds below 2**128, at most 2**64 - 1 numbers).
     #[pyo3(signature = (start, end, threads=None, progress=None, cancel=None))]
     fn verify<'py>(
         &self,
@@ -540,10 +548,11 @@ impl RangeEngine {
         progress: Option<Bound<'py, PyAny>>,
         cancel: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Verification> {
-        let (a, b) = span(start, end)?;
+        let (a, b) = (wide_bound(start, "start")?, wide_bound(end, "end")?);
         let opts = Options::new(threads, None, progress, cancel)?;
         let engine = &self.inner;
-        let inner = long_call(py, b.saturating_sub(a), &opts, |o| engine.verify(a..b, o))?;
+        let size = b.saturating_sub(a).min(u64::MAX as u128) as u64;
+        let inner = long_call(py, size, &opts, |o| engine.verify(a..b, o))?;
         Ok(Verification { inner })
     }
 

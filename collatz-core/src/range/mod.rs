@@ -15,6 +15,7 @@
 
 mod classes;
 mod density;
+mod descent;
 mod kernel;
 mod leaf;
 mod memo;
@@ -22,6 +23,7 @@ mod pages;
 mod pipeline;
 mod plan;
 mod pool;
+mod sieve;
 mod split;
 mod summary;
 mod summary_plan;
@@ -39,10 +41,11 @@ use memo::{Memo, MemoSlot, Writer};
 use pipeline::Growth;
 pub use plan::{ChunkPlan, Merge, DEFAULT_PLAN_CHUNK};
 use pool::in_pool;
+pub use sieve::SIEVE_BITS;
 use split::{column_slices, par_run, split_col, MaxSlice, Slices};
 pub use summary::{Record, StatSummary, Summary};
 pub use summary_plan::{SummaryAssembly, SummaryPiece, SummaryPlan};
-pub use verify::{Verification, SIEVE_BITS};
+pub use verify::{check_verify_range, Verification};
 
 /// Which statistics to compute. [`Want::default()`] is [`Want::FAST`]: everything but odd steps.
 ///
@@ -390,19 +393,27 @@ impl RangeEngine {
         Ok(total.merge(whole))
     }
 
-    /// Shows that every n in `range` reaches 1, given that every smaller value does: each n
-    /// is shown to fall below itself, most of them by a residue sieve, the rest by following
-    /// them (see the module `verify` notes in docs/performance.md).
+    /// Shows that every n in `range` reaches 1, given that every n below `range.start` does,
+    /// for any range below 2^128 of at most 2^64 - 1 numbers: each n is shown to fall below
+    /// itself or to join a smaller number's path, most of them by sieves, the rest by following
+    /// them exactly (in big integers where a value passes 2^128). The result reports the highest
+    /// value met on the followed trajectories and the start value that met it.
     ///
     /// ```
     /// use collatz_core::range::{RangeEngine, RunOptions};
-    /// let v = RangeEngine::new().verify(1 << 40..(1 << 40) + (1 << 22), &RunOptions::default())?;
+    /// let engine = RangeEngine::new();
+    /// let v = engine.verify(1 << 40..(1 << 40) + (1 << 22), &RunOptions::default())?;
     /// assert_eq!(v.verified, 1 << 22);
-    /// assert!(v.followed < v.verified / 20);
+    /// assert!(v.followed < v.verified / 100);
+    /// // past 2^64
+    /// let start = 1u128 << 68;
+    /// let v = engine.verify(start..start + 1000, &RunOptions::default())?;
+    /// assert_eq!(v.verified, 1000);
+    /// assert!(v.max_value > collatz_core::Value::from(start));
     /// # Ok::<(), collatz_core::Error>(())
     /// ```
-    pub fn verify(&self, range: Range<u64>, opts: &RunOptions) -> Result<Verification> {
-        let len = range.end.saturating_sub(range.start);
+    pub fn verify(&self, range: Range<u128>, opts: &RunOptions) -> Result<Verification> {
+        let len = range.end.saturating_sub(range.start).min(u64::MAX as u128) as u64;
         in_pool(opts, len, || verify::verify(range, opts))
     }
 

@@ -83,7 +83,11 @@ pub trait Merge: Sized {
     fn merge(self, later: Self) -> Result<Self>;
 }
 
-fn adjacent(what: &str, a: &Range<u64>, b: &Range<u64>) -> Result<()> {
+fn adjacent<T: PartialEq + std::fmt::Display>(
+    what: &str,
+    a: &Range<T>,
+    b: &Range<T>,
+) -> Result<()> {
     if a.end != b.start {
         return Err(Error::InvalidArgument(format!(
             "{what} of [{}, {}) and [{}, {}) do not meet: merge them in order",
@@ -222,14 +226,15 @@ mod tests {
         let engine = RangeEngine::new();
         let opts = RunOptions::default();
         for (range, chunk) in [
-            (1..2_000_000, 300_001),
+            (1u64..2_000_000, 300_001),
             ((1 << 40)..(1 << 40) + (1 << 25), 1 << 23),
         ] {
-            let whole = engine.verify(range.clone(), &opts).unwrap();
+            let wide = |r: Range<u64>| r.start as u128..r.end as u128;
+            let whole = engine.verify(wide(range.clone()), &opts).unwrap();
             let plan = ChunkPlan::new(range, chunk).unwrap();
             let merged = plan
                 .iter()
-                .map(|c| engine.verify(c, &opts).unwrap())
+                .map(|c| engine.verify(wide(c), &opts).unwrap())
                 .reduce(|a, b| Merge::merge(a, b).unwrap())
                 .unwrap();
             assert_eq!(merged, whole);

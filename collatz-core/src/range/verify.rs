@@ -1,30 +1,38 @@
-//! Verification: showing that every n in [a, b) reaches 1, given that every smaller value does.
+//! Verification: showing that every n in [a, b) reaches 1, given that every n below a does,
+//! for any a < b < 2^128.
 //!
-//! Each n only has to fall below itself. Two sieves decide most n without following them:
-//! - modulo 2^k: for n = q 2^k + r, the first k T-steps depend on r alone and
-//!   T^j(n) = 3^c q 2^(k-j) + T^j(r). When 3^c < 2^j and that is below n for every q of the
-//!   range, the whole residue class falls below itself within j steps (about 2% of classes
-//!   survive for k = 20);
-//! - modulo 3: an n = 2 (mod 3) is T(m) for the odd m = (2n - 1)/3 < n, so it reaches 1
-//!   with m.
+//! By induction on n it is enough that each n falls below itself, or that its path joins the
+//! path of a smaller number. Three tests decide most n without following them:
+//! - n = 2 (mod 3) is T(m) for m = (2n - 1)/3 < n, and n = 4 (mod 9), n = 9i + 4, is T^3(m)
+//!   for m = 8i + 3 < n: together they remove 4 numbers in 9;
+//! - the residue sieve ([`sieve`](super::sieve)): n = q 2^32 + r whose class r falls below
+//!   itself within 32 T-steps for every q >= 1, 99.04% of the classes.
 //!
-//! The survivors are followed with Bařina odd runs until they fall below themselves, in u64,
-//! u128 or arbitrary precision as their values require.
+//! What is left, the *followed* start values, is exactly the n with n mod 9 not in
+//! {2, 4, 5, 8} that stay at or above n for their first 32 T-steps (n >= 2). Each is followed
+//! until it falls below n ([`descent`](super::descent)), and the highest value met on their
+//! trajectories is reported with its smallest start value.
+//!
+//! Two paths cover a range:
+//! - by class: at and above 2^32, on ranges of 2^28 numbers or more. The sieve is enumerated by
+//!   subtrees of its classes, and each surviving class r takes every q of the range in turn,
+//!   from T^32(n) = 3^c q + T^32(r): the first 32 steps of each n cost one multiply;
+//! - by number: below 2^32 and on short ranges, each n is tested mod 9 and against the classes
+//!   modulo 2^16, and the rest are walked from n.
+//!
+//! Work is cut into items (subtrees of classes times blocks of q, or blocks of numbers) that the
+//! threads of the pool take in turn; results merge in any order.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::OnceLock;
 
-use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
 
+use super::descent::{self, Peak};
+use super::sieve::{self, SIEVE_BITS, SMALL_BITS};
 use super::{Control, RunOptions};
 use crate::error::{Error, Result};
 use crate::value::Value;
-use crate::walk::{Word, POW3};
-
-/// Bits of the residue sieve.
-pub const SIEVE_BITS: u32 = 24;
 
 /// What [`verify`](super::RangeEngine::verify) established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,279 +42,296 @@ pub const SIEVE_BITS: u32 = 24;
 )]
 pub struct Verification {
     /// First start value.
-    pub start: u64,
+    pub start: u128,
     /// One past the last start value.
-    pub end: u64,
-    /// Start values shown to reach 1 (all of them: a failure would be an error or a hang).
+    pub end: u128,
+    /// Start values shown to reach 1, given that every smaller value does (all of them: a
+    /// counterexample would be an error or a hang).
     pub verified: u64,
-    /// Start values that survived both sieves and were followed until they fell below
-    /// themselves.
+    /// Start values no sieve decided, each followed until it fell below itself: the n >= 2
+    /// with n mod 9 not in {2, 4, 5, 8} that stay at or above n for their first
+    /// [`SIEVE_BITS`] T-steps.
     pub followed: u64,
-    /// The highest value met on the followed trajectories (a value of the 3x+1 map), and the
-    /// start value that met it.
+    /// The highest value of the 3x+1 map met on the followed trajectories (each followed until
+    /// it falls below its start), 0 when none was followed.
     pub max_value: Value,
-    /// The start value whose trajectory met `max_value`.
-    pub max_value_n: u64,
+    /// The smallest start value whose trajectory met `max_value` (`start` when none).
+    pub max_value_n: u128,
 }
 
-/// A residue class modulo 2^k that survives the sieve, with what its first k T-steps do to
-/// n = q 2^k + r: T^k(n) = 3^c q + d, and every T^j(n) (j <= k) is at most
-/// 3^cmax q 2^(k - jmax) + dmax.
-#[derive(Debug, Clone, Copy)]
-struct Survivor {
-    r: u32,
-    c: u8,
-    d: u64,
-    cmax: u8,
-    jmax: u8,
-    dmax: u64,
-    /// No T^j(n), j <= k, falls below n for any q >= the sieve's q_min: the first k steps may
-    /// be jumped over.
-    clean: bool,
+impl Verification {
+    /// What the verification proved, in words.
+    ///
+    /// ```
+    /// use collatz_core::range::{RangeEngine, RunOptions};
+    /// let v = RangeEngine::new().verify(1000..2000, &RunOptions::default())?;
+    /// assert_eq!(
+    ///     v.proved(),
+    ///     "every n in [1000, 2000) reaches 1, provided every n below 1000 does"
+    /// );
+    /// # Ok::<(), collatz_core::Error>(())
+    /// ```
+    pub fn proved(&self) -> String {
+        if self.start <= 1 {
+            format!("every n in [1, {}) reaches 1", self.end)
+        } else {
+            format!(
+                "every n in [{}, {}) reaches 1, provided every n below {} does",
+                self.start, self.end, self.start
+            )
+        }
+    }
 }
 
-/// The residue classes modulo 2^k that survive the sieve, for q = n >> k >= `q_min`.
-fn survivors(q_min: u64) -> Vec<Survivor> {
+/// The residues n mod 9 a verification skips: 2, 5, 8 (2 mod 3) and 4.
+const SKIP_MOD9: u32 = 1 << 2 | 1 << 4 | 1 << 5 | 1 << 8;
+
+/// Numbers from which a range above 2^32 goes by class (below, by number: enumerating the
+/// classes costs about 0.5 s of one core, the by-number path checks ~2^28 numbers in that time).
+const BY_CLASS_FROM: u128 = 1 << 28;
+
+/// Subtrees of the class enumeration: classes are cut by their lowest bits.
+const PREFIX_BITS: u32 = 10;
+
+/// Values of q per class item at most: 2^42 numbers, about 20 s of one core.
+const Q_BLOCK: u128 = 1 << 10;
+
+/// Walks interleaved on a thread (see [`descent::Lanes`]).
+const LANES: usize = 4;
+
+/// Numbers per by-number item.
+const NUMBER_BLOCK: u128 = 1 << 20;
+
+/// Partial result of some start values.
+struct Part {
+    followed: u64,
+    peak: Peak,
+}
+
+impl Part {
+    fn new() -> Self {
+        Part {
+            followed: 0,
+            peak: Peak::new(),
+        }
+    }
+
+    fn merge(self, other: Part) -> Part {
+        Part {
+            followed: self.followed + other.followed,
+            peak: self.peak.merge(other.peak),
+        }
+    }
+}
+
+/// One unit of work.
+#[derive(Debug, Clone)]
+enum Item {
+    /// The start values of `numbers`, one by one.
+    Numbers(Range<u128>),
+    /// The classes with lowest bits `prefix` (of [`PREFIX_BITS`]), for n = q 2^32 + r in
+    /// `range` with q in `qs`; `share` is its part of the numbers (for progress).
+    Classes {
+        prefix: u64,
+        qs: Range<u128>,
+        range: Range<u128>,
+        share: u64,
+    },
+}
+
+/// Checks the bounds of a verification: 1 <= start <= end, and at most 2^64 - 1 numbers;
+/// returns how many numbers the range holds.
+///
+/// ```
+/// use collatz_core::{range::check_verify_range, Error};
+/// assert_eq!(check_verify_range(&(1 << 68..(1 << 68) + 10)), Ok(10));
+/// assert_eq!(check_verify_range(&(0..10)), Err(Error::Zero));
+/// assert!(matches!(check_verify_range(&(10..5)), Err(Error::InvalidArgument(_))));
+/// assert!(matches!(check_verify_range(&(1..u128::MAX)), Err(Error::InvalidArgument(_))));
+/// ```
+pub fn check_verify_range(range: &Range<u128>) -> Result<u64> {
+    if range.start == 0 {
+        return Err(Error::Zero);
+    }
+    if range.end < range.start {
+        return Err(Error::InvalidArgument(format!(
+            "empty range: end {} is below start {}",
+            range.end, range.start
+        )));
+    }
+    u64::try_from(range.end - range.start).map_err(|_| {
+        Error::InvalidArgument("a verification takes at most 2^64 - 1 numbers per call".into())
+    })
+}
+
+/// The items of a range.
+fn items(range: &Range<u128>) -> Vec<Item> {
     let k = SIEVE_BITS;
     let mut out = Vec::new();
-    for r in 0..1u64 << k {
-        let mut x = r;
-        let mut c = 0u32;
-        let mut falls = false;
-        let mut clean = true;
-        let (mut cmax, mut jmax, mut dmax) = (0u32, 0u32, r);
-        for j in 1..=k {
-            if x & 1 == 1 {
-                x = (3 * x + 1) >> 1;
-                c += 1;
-            } else {
-                x /= 2;
-            }
-            let (two_j, three_c) = (1u128 << j, POW3[c as usize]);
-            let scale = q_min as u128 * (1u128 << (k - j));
-            if three_c < two_j {
-                // T^j(n) = 3^c q 2^(k-j) + T^j(r) < q 2^k + r for every q >= q_min?
-                if scale * (two_j - three_c) + r as u128 > x as u128 {
-                    falls = true;
-                    break;
-                }
-                clean = false;
-            } else if scale * (three_c - two_j) + (x as u128) < r as u128 {
-                clean = false;
-            }
-            // the largest ratio 3^c / 2^j so far: compare 3^c 2^jmax with 3^cmax 2^j
-            if three_c << jmax > POW3[cmax as usize] << j {
-                cmax = c;
-                jmax = j;
-            }
-            dmax = dmax.max(x);
+    let split = range.start.max(1 << k).min(range.end);
+    let mut by_number = |r: Range<u128>| {
+        let mut lo = r.start;
+        while lo < r.end {
+            let hi = lo.saturating_add(NUMBER_BLOCK).min(r.end);
+            out.push(Item::Numbers(lo..hi));
+            lo = hi;
         }
-        if !falls {
-            out.push(Survivor {
-                r: r as u32,
-                c: c as u8,
-                d: x,
-                cmax: cmax as u8,
-                jmax: jmax as u8,
-                dmax,
-                clean,
+    };
+    by_number(range.start..split);
+    let high = split..range.end;
+    if high.end - high.start < BY_CLASS_FROM {
+        by_number(high);
+        return out;
+    }
+    let (q_first, q_last) = (high.start >> k, (high.end - 1) >> k);
+    let mut q = q_first;
+    while q <= q_last {
+        let qs = q..q.saturating_add(Q_BLOCK).min(q_last + 1);
+        let lo = (qs.start << k).max(high.start);
+        let hi = ((qs.end - 1) << k | ((1 << k) - 1)).min(high.end - 1) + 1;
+        let numbers = hi - lo;
+        let parts = 1u128 << PREFIX_BITS;
+        for prefix in 0..parts {
+            let share = numbers * (prefix + 1) / parts - numbers * prefix / parts;
+            out.push(Item::Classes {
+                prefix: prefix as u64,
+                qs: qs.clone(),
+                range: lo..hi,
+                share: share as u64,
             });
         }
+        q = qs.end;
     }
     out
 }
 
-/// The survivors for ranges far out (q >= 2^10), built once.
-fn far_survivors() -> &'static [Survivor] {
-    static FAR: OnceLock<Vec<Survivor>> = OnceLock::new();
-    FAR.get_or_init(|| survivors(1 << 10))
+pub(super) fn verify(range: Range<u128>, opts: &RunOptions) -> Result<Verification> {
+    let len = check_verify_range(&range)?;
+    let ctl = Control::new(len, opts);
+    let items = items(&range);
+    let part = run_items(&items, &|item| run_item(item, &ctl))?.unwrap_or_else(Part::new);
+    let (max_value, max_value_n) = part.peak.value(range.start);
+    Ok(Verification {
+        start: range.start,
+        end: range.end,
+        verified: len,
+        followed: part.followed,
+        max_value,
+        max_value_n,
+    })
 }
 
-/// Follows n until it falls below itself; returns the largest C-value met.
-fn drop_below<W: Word>(mut x: W, n: &W) -> Option<W> {
-    let mut peak_t = x.clone();
-    loop {
-        x.strip_twos();
-        if x < *n {
-            return Some(peak_t);
+fn run_item(item: &Item, ctl: &Control) -> Result<Part> {
+    ctl.check()?;
+    match item {
+        Item::Numbers(numbers) => {
+            let part = by_number(numbers.clone(), ctl)?;
+            ctl.advance((numbers.end - numbers.start) as u64);
+            Ok(part)
         }
-        if x.odd_run() == 0 {
-            return None;
-        }
-        if x > peak_t {
-            peak_t = x.clone();
+        Item::Classes {
+            prefix,
+            qs,
+            range,
+            share,
+        } => {
+            let part = by_class(*prefix, qs.clone(), range, ctl)?;
+            ctl.advance(*share);
+            Ok(part)
         }
     }
 }
 
-/// The largest C-value met before n (> 1) falls below itself, exactly.
-fn peak_of(n: u64) -> Value {
-    // the peak of an odd run is 2 * T^a(x), the last 3y + 1 before its halving
-    let double = |t: Value| Value::from(t.to_biguint() << 1u32);
-    match drop_below(n, &n) {
-        Some(p) if p == n => Value::from(n),
-        Some(p) => match p.checked_mul(2) {
-            Some(d) => Value::from(d),
-            None => double(Value::from(p)),
-        },
-        None => match drop_below(n as u128, &(n as u128)) {
-            Some(p) => double(Value::from(p)),
-            None => {
-                let big = BigUint::from(n);
-                // BigUint never overflows
-                double(Value::from(drop_below(big.clone(), &big).unwrap_or(big)))
-            }
-        },
-    }
-}
-
-/// Partial result of a block of start values.
-struct Part {
-    followed: u64,
-    max: Value,
-    max_n: u64,
-}
-
-impl Part {
-    /// The two parts together, in either order (the highest peak, of its smallest n).
-    fn merge(self, other: Part) -> Part {
-        let (max, max_n) = if (&other.max, std::cmp::Reverse(other.max_n))
-            > (&self.max, std::cmp::Reverse(self.max_n))
-        {
-            (other.max, other.max_n)
-        } else {
-            (self.max, self.max_n)
-        };
-        Part {
-            followed: self.followed + other.followed,
-            max,
-            max_n,
-        }
-    }
-}
-
-/// Checks [start, end), all within one sieve period or below 2^(k+10).
-fn check_block(range: Range<u64>, survivors: &[Survivor], ctl: &Control) -> Result<Part> {
-    let mut part = Part {
-        followed: 0,
-        max: Value::ZERO,
-        max_n: range.start,
-    };
-    let k = SIEVE_BITS;
-    let exact = |n: u64, part: &mut Part| {
-        let peak = peak_of(n);
-        if peak > part.max {
-            part.max = peak;
-            part.max_n = n;
-        }
-    };
-    if range.start >> (k + 10) == 0 {
-        // near the bottom: no sieve, every n followed
-        for (i, n) in range.clone().enumerate() {
-            if i % 4096 == 0 {
-                ctl.check()?;
-            }
-            if n > 1 && n % 3 != 2 {
-                part.followed += 1;
-                exact(n, &mut part);
-            }
-        }
-        return Ok(part);
-    }
-    let base = range.start >> k << k;
-    let q = (range.start >> k) as u128;
-    // the largest T-value met so far (C-peaks are twice T-peaks), while it fits u128
-    let mut best_t: u128 = 0;
-    for (i, s) in survivors.iter().enumerate() {
-        if i % 1024 == 0 {
+/// Every n of `numbers`, one by one.
+fn by_number(numbers: Range<u128>, ctl: &Control) -> Result<Part> {
+    let mut part = Part::new();
+    let table = sieve::small_table();
+    for (i, n) in numbers.enumerate() {
+        if i % 4096 == 0 {
             ctl.check()?;
         }
-        let n = base + s.r as u64;
-        if n < range.start || n >= range.end || n % 3 == 2 {
+        if n < 2 || (SKIP_MOD9 >> (n % 9) as u32) & 1 == 1 {
             continue;
         }
-        part.followed += 1;
-        if s.clean {
-            // every prefix value is at most `bound`: if that cannot beat the best, jump
-            let bound = (q << (k - s.jmax as u32)) * POW3[s.cmax as usize] + s.dmax as u128;
-            if bound <= best_t {
-                let x = crate::walk::POW3[s.c as usize] * q + s.d as u128;
-                if let Some(peak) = tail_peak(x, n) {
-                    if peak <= best_t {
-                        continue;
-                    }
-                }
-            }
+        if n >> SMALL_BITS != 0 && !sieve::survives_small(table, n) {
+            continue;
         }
-        exact(n, &mut part);
-        best_t = part.max.as_u128().map_or(u128::MAX, |m| m / 2);
+        if descent::follow(n, SIEVE_BITS, &mut part.peak) {
+            part.followed += 1;
+        }
     }
     Ok(part)
 }
 
-/// The largest T-value from x (which is above n) until the trajectory falls below n, or
-/// None if a value outgrows u128.
-fn tail_peak(x: u128, n: u64) -> Option<u128> {
-    match u64::try_from(x) {
-        Ok(small) => drop_below(small, &n).map(|p| p as u128),
-        Err(_) => drop_below(x, &(n as u128)),
-    }
-}
-
-pub(super) fn verify(range: Range<u64>, opts: &RunOptions) -> Result<Verification> {
-    super::check_range(&range)?;
-    let ctl = Control::new(range.end - range.start, opts);
-    let survivors = far_survivors();
+/// The classes with lowest bits `prefix`, for n = q 2^32 + r in `range` with q in `qs`.
+fn by_class(prefix: u64, qs: Range<u128>, range: &Range<u128>, ctl: &Control) -> Result<Part> {
     let k = SIEVE_BITS;
-    // blocks: sieve periods [j 2^k, (j+1) 2^k) clipped to the range
-    let first = range.start >> k;
-    let last = (range.end - 1) >> k;
-    let blocks = last - first + 1;
-    let per_leaf = (opts.chunk_size >> k).max(1);
-    let part = leaves(first, blocks, per_leaf, &|j0, count| {
-        let mut acc: Option<Part> = None;
-        for j in j0..j0 + count {
-            let lo = (j << k).max(range.start);
-            let hi = ((j + 1) << k).min(range.end);
-            let p = check_block(lo..hi, survivors, &ctl)?;
-            ctl.advance(hi - lo);
-            acc = Some(match acc {
-                Some(a) => a.merge(p),
-                None => p,
-            });
+    let mut part = Part::new();
+    // 3^c q + T^k(r) < 2^51 q + 2^51 fits u128 for every q below 2^76
+    let fits = qs.end <= 1 << 76;
+    // n mod 9 = (q 2^k + r) mod 9; it moves by 2^k mod 9 from one q to the next
+    let step9 = ((1u128 << k) % 9) as u32;
+    let q9 = (qs.start % 9) as u32;
+    // every n of the blocks of qs is in the range
+    let whole = range.start <= qs.start << k && ((qs.end - 1) << k | ((1 << k) - 1)) < range.end;
+    let mut lanes = descent::Lanes::<LANES>::new();
+    let mut seen = 0u32;
+    let mut cancelled = Ok(());
+    sieve::for_each_class(k, prefix, PREFIX_BITS, &mut |class| {
+        seen += 1;
+        if seen % 1024 == 0 && cancelled.is_ok() {
+            cancelled = ctl.check();
         }
-        acc.ok_or(Error::InvalidArgument("empty block".into()))
-    })?;
-    Ok(Verification {
-        start: range.start,
-        end: range.end,
-        verified: range.end - range.start,
-        followed: part.followed,
-        max_value: part.max,
-        max_value_n: part.max_n,
-    })
+        if cancelled.is_err() {
+            return;
+        }
+        let r = class.r as u128;
+        let p3 = crate::walk::POW3[class.c as usize];
+        let mut m = (q9 * step9 + (class.r % 9) as u32) % 9;
+        let direct = !fits || !class.clean;
+        // the first k steps: every T^j(n) is at most slope q + top, which grows with q
+        let low_prefix =
+            !direct && class.slope as u128 * (qs.end - 1) + (class.top as u128) < part.peak.floor();
+        for q in qs.clone() {
+            let skip = (SKIP_MOD9 >> m) & 1 == 1;
+            m += step9;
+            if m >= 9 {
+                m -= 9;
+            }
+            let n = q << k | r;
+            if skip || (!whole && (n < range.start || n >= range.end)) {
+                continue;
+            }
+            part.followed += 1;
+            if direct
+                || (!low_prefix && class.slope as u128 * q + class.top as u128 >= part.peak.floor())
+            {
+                descent::follow(n, k, &mut part.peak);
+                continue;
+            }
+            lanes.push(p3 * q + class.d as u128, n, &mut part.peak);
+        }
+    });
+    lanes.drain(&mut part.peak);
+    cancelled?;
+    Ok(part)
 }
 
-/// Runs `f` on the leaves of `per_leaf` blocks from `first` on, `count` blocks in all: every
-/// thread of the pool takes the next leaf until none is left, and lets the pool run another
-/// call's waiting job between leaves (as `pool::on_every_thread` does, with a result per
-/// thread).
-fn leaves<F>(first: u64, count: u64, per_leaf: u64, f: &F) -> Result<Part>
+/// Runs every item on the threads of the current pool, each thread taking the next item until
+/// none is left, and lets the pool run another call's waiting job between items (as
+/// `pool::on_every_thread` does, with a result per thread).
+fn run_items<F>(items: &[Item], f: &F) -> Result<Option<Part>>
 where
-    F: Fn(u64, u64) -> Result<Part> + Sync,
+    F: Fn(&Item) -> Result<Part> + Sync,
 {
-    let total = count.div_ceil(per_leaf);
     let next = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
     let work = || {
         let mut acc: Option<Part> = None;
         while !failed.load(Ordering::Relaxed) {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= total {
-                break;
-            }
-            let j0 = first + i * per_leaf;
-            let part = f(j0, per_leaf.min(first + count - j0)).inspect_err(|_| {
+            let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+            let Some(item) = items.get(i) else { break };
+            let part = f(item).inspect_err(|_| {
                 failed.store(true, Ordering::Relaxed);
             })?;
             acc = Some(match acc {
@@ -329,93 +354,151 @@ where
             });
         }
     }
-    all.ok_or(Error::InvalidArgument("empty range".into()))
+    Ok(all)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigUint;
 
-    #[test]
-    fn the_sieve_is_sound() {
-        // every residue it removes really falls below itself, for q at the bound and beyond
-        let surv = far_survivors();
-        let fraction = surv.len() as f64 / (1u64 << SIEVE_BITS) as f64;
-        assert!(fraction < 0.03, "{fraction}");
-        let mut removed = 0;
-        let mut next = surv.iter().map(|s| s.r).peekable();
-        for r in 0..1u64 << SIEVE_BITS {
-            if next.peek() == Some(&(r as u32)) {
-                next.next();
+    /// The verification of `range` by an independent walk in big integers, step by step: the
+    /// followed count, the highest value and its smallest start value.
+    fn oracle(range: Range<u128>) -> (u64, Value, u128) {
+        let (mut followed, mut best, mut best_n) = (0, BigUint::from(0u32), range.start);
+        for n in range {
+            if n < 2 || [2, 4, 5, 8].contains(&(n % 9)) {
                 continue;
             }
-            removed += 1;
-            if r % 97 != 0 {
-                continue;
-            }
-            for q in [1u64 << 10, (1 << 10) + 1, 1 << 20, 12345] {
-                let n = q << SIEVE_BITS | r;
-                let glide = crate::stopping_time(n).unwrap();
-                assert!(
-                    glide > 0 && glide <= 2 * SIEVE_BITS as u64,
-                    "n = {n}: glide {glide}"
-                );
-            }
-        }
-        assert!(removed > 0);
-    }
-
-    #[test]
-    fn the_jump_over_clean_prefixes_keeps_the_maximum_exact() {
-        // the reference follows every survivor exactly; verify skips what cannot beat the best
-        let range = (1u64 << 40) + (5 << 24)..(1u64 << 40) + (7 << 24) + 12345;
-        let v = verify(range.clone(), &RunOptions::default()).unwrap();
-        let mut best = (Value::ZERO, 0);
-        let mut followed = 0;
-        for block in range.start >> SIEVE_BITS..=(range.end - 1) >> SIEVE_BITS {
-            for s in far_survivors() {
-                let n = (block << SIEVE_BITS) + s.r as u64;
-                if range.contains(&n) && n % 3 != 2 {
-                    followed += 1;
-                    let p = peak_of(n);
-                    if p > best.0 {
-                        best = (p, n);
+            let start = BigUint::from(n);
+            let (mut x, mut top, mut t) = (start.clone(), start.clone(), 0u32);
+            loop {
+                if x.bit(0) {
+                    x = &x * 3u32 + 1u32;
+                    top = top.max(x.clone());
+                } else {
+                    x >>= 1u32;
+                    t += 1;
+                    if x < start {
+                        break;
                     }
                 }
             }
+            if t > SIEVE_BITS {
+                followed += 1;
+                if top > best {
+                    (best, best_n) = (top, n);
+                }
+            }
         }
-        assert_eq!(v.followed, followed);
-        assert_eq!((v.max_value, v.max_value_n), best);
-        assert_eq!(v.verified, range.end - range.start);
+        (followed, Value::from(best), best_n)
+    }
+
+    fn check(range: Range<u128>) -> Verification {
+        let v = verify(range.clone(), &RunOptions::default()).unwrap();
+        let (followed, max, max_n) = oracle(range.clone());
+        assert_eq!(
+            (v.followed, &v.max_value, v.max_value_n),
+            (followed, &max, max_n),
+            "{range:?}"
+        );
+        assert_eq!(v.verified as u128, range.end - range.start);
+        v
     }
 
     #[test]
-    fn small_ranges_follow_every_candidate() {
-        let v = verify(1..100_000, &RunOptions::default()).unwrap();
-        assert_eq!(v.verified, 99_999);
-        // n > 1 and n != 2 (mod 3)
-        assert_eq!(
-            v.followed,
-            (2..100_000u64).filter(|n| n % 3 != 2).count() as u64
-        );
+    fn small_ranges_match_a_big_integer_walk() {
+        let v = check(1..100_000);
         // the highest value met before falling below the start: 77671's path record, 1570824736
         assert_eq!(
             (v.max_value.clone(), v.max_value_n),
             (Value::from(1_570_824_736u64), 77_671)
         );
+        check(1 << 40..(1 << 40) + 50_000);
     }
 
     #[test]
-    fn peaks_match_a_direct_walk() {
-        for n in [3u64, 7, 27, 255, 703, 1 << 40 | 27] {
-            let mut best = Value::from(n);
-            for v in crate::trajectory(n).unwrap() {
-                if v < n {
-                    break;
-                }
-                best = best.max(v);
-            }
-            assert_eq!(peak_of(n), best, "n = {n}");
+    fn past_2_to_the_64_matches_a_big_integer_walk() {
+        for k in [0u128, 1, 5] {
+            let start = (1 << 68) + (k << 40);
+            let v = check(start..start + (1 << 16));
+            assert!(v.followed > 100);
         }
+        // far out: values past 2^128 on the way
+        let start = u128::MAX - (1 << 14);
+        check(start..u128::MAX);
+    }
+
+    #[test]
+    fn a_range_crossing_2_to_the_64_matches_a_big_integer_walk() {
+        let mid = 1u128 << 64;
+        check(mid - (1 << 15)..mid + (1 << 15));
+    }
+
+    #[test]
+    fn the_class_path_agrees_with_the_number_path() {
+        // a short range, by class (forced) and by number
+        for start in [(1u128 << 40) + (3 << 32) - 5000, (1 << 68) + 12345, 1 << 32] {
+            let range = start..start + 300_000;
+            let ctl_opts = RunOptions::default();
+            let ctl = Control::new(0, &ctl_opts);
+            let k = SIEVE_BITS;
+            let qs = (range.start >> k)..((range.end - 1) >> k) + 1;
+            let mut by_classes = Part::new();
+            for prefix in 0..1 << PREFIX_BITS {
+                by_classes = by_classes.merge(by_class(prefix, qs.clone(), &range, &ctl).unwrap());
+            }
+            let by_numbers = by_number(range.clone(), &ctl).unwrap();
+            assert_eq!(by_classes.followed, by_numbers.followed, "{range:?}");
+            assert_eq!(by_classes.peak, by_numbers.peak, "{range:?}");
+        }
+    }
+
+    #[test]
+    fn long_ranges_go_by_class_and_cover_every_number_once() {
+        let range = (1u128 << 40) + 777..(1 << 40) + 777 + (3 << 32) + 99;
+        let items = items(&range);
+        let mut numbers = 0u128;
+        let mut class_items = 0;
+        for item in &items {
+            match item {
+                Item::Numbers(r) => numbers += r.end - r.start,
+                Item::Classes { share, .. } => {
+                    class_items += 1;
+                    numbers += *share as u128
+                }
+            }
+        }
+        assert_eq!(numbers, range.end - range.start);
+        assert_eq!(class_items, 1 << PREFIX_BITS);
+        // below 2^32 and short: by number
+        assert!(items_are_numbers(&(1..1 << 30)));
+        assert!(items_are_numbers(&((1 << 50)..(1 << 50) + (1 << 20))));
+    }
+
+    fn items_are_numbers(range: &Range<u128>) -> bool {
+        items(range).iter().all(|i| matches!(i, Item::Numbers(_)))
+    }
+
+    #[test]
+    fn bad_bounds_are_typed_errors() {
+        let opts = RunOptions::default();
+        assert_eq!(verify(0..10, &opts), Err(Error::Zero));
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = 10..5;
+        assert!(matches!(
+            verify(reversed, &opts),
+            Err(Error::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            verify(1..u128::MAX, &opts),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn the_statement_says_what_was_proved() {
+        let v = verify(1..10, &RunOptions::default()).unwrap();
+        assert_eq!(v.proved(), "every n in [1, 10) reaches 1");
     }
 }

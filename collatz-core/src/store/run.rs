@@ -139,7 +139,7 @@ pub fn verify(
         &spec,
         &pieces,
         opts,
-        |i, o| engine.verify(pieces[i].clone(), o),
+        |i, o| engine.verify(pieces[i].start as u128..pieces[i].end as u128, o),
         |_, part| {
             merged = Some(match merged.take() {
                 Some(m) => m.merge(part)?,
@@ -150,7 +150,7 @@ pub fn verify(
     )?;
     let value = match merged {
         Some(v) => v,
-        None => engine.verify(range, opts)?,
+        None => engine.verify(range.start as u128..range.end as u128, opts)?,
     };
     Ok(Stored {
         value,
@@ -227,7 +227,12 @@ mod tests {
         let path = temp("verify");
         let mut store = Store::open(&path).unwrap();
         let first = verify(&engine, &mut store, range.clone(), 1 << 21, &opts).unwrap();
-        assert_eq!(first.value, engine.verify(range.clone(), &opts).unwrap());
+        assert_eq!(
+            first.value,
+            engine
+                .verify(range.start as u128..range.end as u128, &opts)
+                .unwrap()
+        );
         assert_eq!(
             (first.pieces, first.resumed, first.computed),
             (8, 0, 1 << 24)

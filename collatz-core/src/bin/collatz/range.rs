@@ -104,7 +104,7 @@ pub(crate) fn verify(out: &mut impl Write, span: &Span) -> Result<(), Failure> {
     let (run, computed) = match stored {
         Some((run, computed)) => (run, computed),
         None => {
-            let run = run_span(span, 1 << 26, |range, opts| {
+            let run = run_span(span, 1 << 26, |range: std::ops::Range<u128>, opts| {
                 RangeEngine::new().verify(range, opts)
             })?;
             let all = run.value.verified;

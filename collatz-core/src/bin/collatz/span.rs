@@ -27,13 +27,13 @@ impl<T> Timed<T> {
 
 /// Parses [A, B) and runs `f` on it, with a progress bar on stderr for long runs (when stderr
 /// is a terminal, cleared at the end), and times it.
-pub(crate) fn run_span<T>(
+pub(crate) fn run_span<B: Bound, T>(
     span: &Span,
     chunk_size: u64,
-    f: impl FnOnce(Range<u64>, &RunOptions) -> collatz_core::Result<T>,
+    f: impl FnOnce(Range<B>, &RunOptions) -> collatz_core::Result<T>,
 ) -> Result<Timed<T>, Failure> {
-    let (a, b) = (parse_u64(&span.a)?, parse_u64(&span.b)?);
-    let bar = progress_bar(b.saturating_sub(a));
+    let (a, b) = (B::parse(&span.a)?, B::parse(&span.b)?);
+    let bar = progress_bar(B::len(a, b));
     let update = |done: u64, _total: u64| {
         if let Some(bar) = &bar {
             bar.set_position(done);
@@ -55,6 +55,36 @@ pub(crate) fn run_span<T>(
         value: result?,
         seconds,
     })
+}
+
+/// The type of a range's bounds: u64 for `range`, u128 for `verify`.
+pub(crate) trait Bound: Copy {
+    fn parse(s: &str) -> Result<Self, Failure>;
+    /// The numbers in [a, b), at most u64::MAX.
+    fn len(a: Self, b: Self) -> u64;
+}
+
+impl Bound for u64 {
+    fn parse(s: &str) -> Result<u64, Failure> {
+        parse_u64(s)
+    }
+    fn len(a: u64, b: u64) -> u64 {
+        b.saturating_sub(a)
+    }
+}
+
+impl Bound for u128 {
+    fn parse(s: &str) -> Result<u128, Failure> {
+        let v = parse_value(s)?;
+        v.as_u128().ok_or_else(|| {
+            Failure::Message(format!(
+                "{s} is past 2^128: verify takes start values below 2^128"
+            ))
+        })
+    }
+    fn len(a: u128, b: u128) -> u64 {
+        b.saturating_sub(a).min(u64::MAX as u128) as u64
+    }
 }
 
 pub(crate) fn parse_u64(s: &str) -> Result<u64, Failure> {
