@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 use super::descent::{self, Peak};
-use super::sieve::{self, SIEVE_BITS, SMALL_BITS};
+use super::sieve::{self, Drop, SIEVE_BITS, SMALL_BITS};
 use super::{Control, RunOptions};
 use crate::error::{Error, Result};
 use crate::value::Value;
@@ -246,11 +246,12 @@ fn run_item(item: &Item, ctl: &Control) -> Result<Part> {
 fn by_number(numbers: Range<u128>, ctl: &Control) -> Result<Part> {
     let mut part = Part::new();
     let table = sieve::small_table();
+    let joins = sieve::join_table();
     for (i, n) in numbers.enumerate() {
         if i % 4096 == 0 {
             ctl.check()?;
         }
-        if n < 2 || (SKIP_MOD9 >> (n % 9) as u32) & 1 == 1 {
+        if n < 2 || (SKIP_MOD9 >> (n % 9) as u32) & 1 == 1 || sieve::joins(joins, n) {
             continue;
         }
         if n >> SMALL_BITS != 0 && !sieve::survives_small(table, n) {
@@ -277,41 +278,48 @@ fn by_class(prefix: u64, qs: Range<u128>, range: &Range<u128>, ctl: &Control) ->
     let mut lanes = descent::Lanes::<LANES>::new();
     let mut seen = 0u32;
     let mut cancelled = Ok(());
-    sieve::for_each_class(k, prefix, PREFIX_BITS, &mut |class| {
-        seen += 1;
-        if seen % 1024 == 0 && cancelled.is_ok() {
-            cancelled = ctl.check();
-        }
-        if cancelled.is_err() {
-            return;
-        }
-        let r = class.r as u128;
-        let p3 = crate::walk::POW3[class.c as usize];
-        let mut m = (q9 * step9 + (class.r % 9) as u32) % 9;
-        let direct = !fits || !class.clean;
-        // the first k steps: every T^j(n) is at most slope q + top, which grows with q
-        let low_prefix =
-            !direct && class.slope as u128 * (qs.end - 1) + (class.top as u128) < part.peak.floor();
-        for q in qs.clone() {
-            let skip = (SKIP_MOD9 >> m) & 1 == 1;
-            m += step9;
-            if m >= 9 {
-                m -= 9;
+    sieve::for_each_class(
+        k,
+        prefix,
+        PREFIX_BITS,
+        Drop::FallingOrJoining,
+        &mut |class| {
+            seen += 1;
+            if seen % 1024 == 0 && cancelled.is_ok() {
+                cancelled = ctl.check();
             }
-            let n = q << k | r;
-            if skip || (!whole && (n < range.start || n >= range.end)) {
-                continue;
+            if cancelled.is_err() {
+                return;
             }
-            part.followed += 1;
-            if direct
-                || (!low_prefix && class.slope as u128 * q + class.top as u128 >= part.peak.floor())
-            {
-                descent::follow(n, k, &mut part.peak);
-                continue;
+            let r = class.r as u128;
+            let p3 = crate::walk::POW3[class.c as usize];
+            let mut m = (q9 * step9 + (class.r % 9) as u32) % 9;
+            let direct = !fits || !class.clean;
+            // the first k steps: every T^j(n) is at most slope q + top, which grows with q
+            let low_prefix = !direct
+                && class.slope as u128 * (qs.end - 1) + (class.top as u128) < part.peak.floor();
+            for q in qs.clone() {
+                let skip = (SKIP_MOD9 >> m) & 1 == 1;
+                m += step9;
+                if m >= 9 {
+                    m -= 9;
+                }
+                let n = q << k | r;
+                if skip || (!whole && (n < range.start || n >= range.end)) {
+                    continue;
+                }
+                part.followed += 1;
+                if direct
+                    || (!low_prefix
+                        && class.slope as u128 * q + class.top as u128 >= part.peak.floor())
+                {
+                    descent::follow(n, k, &mut part.peak);
+                    continue;
+                }
+                lanes.push(p3 * q + class.d as u128, n, &mut part.peak);
             }
-            lanes.push(p3 * q + class.d as u128, n, &mut part.peak);
-        }
-    });
+        },
+    );
     lanes.drain(&mut part.peak);
     cancelled?;
     Ok(part)
@@ -362,12 +370,41 @@ mod tests {
     use super::*;
     use num_bigint::BigUint;
 
+    /// Whether n's path meets a smaller number's after 20 steps (same odd steps, same value),
+    /// from a map of every class mod 2^20 to the smallest class with its 20 steps.
+    fn joins(n: u128) -> bool {
+        use std::collections::HashMap;
+        use std::sync::OnceLock;
+        static FIRST: OnceLock<HashMap<(u64, u32), u64>> = OnceLock::new();
+        let key = |r: u64| {
+            let (mut x, mut c) = (r, 0);
+            for _ in 0..20 {
+                if x % 2 == 1 {
+                    x = (3 * x).div_ceil(2);
+                    c += 1;
+                } else {
+                    x /= 2;
+                }
+            }
+            (x, c)
+        };
+        let first = FIRST.get_or_init(|| {
+            let mut m = HashMap::new();
+            for r in 0..1u64 << 20 {
+                m.entry(key(r)).or_insert(r);
+            }
+            m
+        });
+        let r = (n % (1 << 20)) as u64;
+        first[&key(r)] < r
+    }
+
     /// The verification of `range` by an independent walk in big integers, step by step: the
     /// followed count, the highest value and its smallest start value.
     fn oracle(range: Range<u128>) -> (u64, Value, u128) {
         let (mut followed, mut best, mut best_n) = (0, BigUint::from(0u32), range.start);
         for n in range {
-            if n < 2 || [2, 4, 5, 8].contains(&(n % 9)) {
+            if n < 2 || [2, 4, 5, 8].contains(&(n % 9)) || joins(n) {
                 continue;
             }
             let start = BigUint::from(n);
