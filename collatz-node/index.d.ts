@@ -399,9 +399,14 @@ export interface Verification {
   followed: string
   maxValue: string
   maxValueN: string
+  /** What was proved, in words. */
+  proved: string
 }
 
-/** Shows that every n in [start, end) reaches 1, given that every smaller value does. */
+/**
+ * Shows that every n in [start, end) reaches 1, given that every n below start does, for
+ * bounds below 2^128 (at most 2^64 - 1 numbers).
+ */
 export declare function verify(start: number | bigint | string, end: number | bigint | string, options?: RangeOptions | undefined | null): Verification
 
 /** `verify` as a Promise, computed off the event loop, with `signal` and `onProgress`. */

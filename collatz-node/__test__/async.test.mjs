@@ -59,3 +59,21 @@ test("progress reaches the total; async results equal sync ones", async () => {
   const v = await c.verifyAsync(2n ** 40n, 2n ** 40n + 2n ** 20n);
   assert.equal(v.verified, String(2 ** 20));
 });
+
+test("verify past 2^64: BigInt and string bounds, the peak of its start value", { timeout: 20_000 }, async () => {
+  const start = 2n ** 68n;
+  const v = await c.verifyAsync(start, start + 2n ** 14n);
+  assert.deepEqual(c.verify("2^68", "2^68 + 2^14"), v);
+  assert.equal(v.start, String(start));
+  assert.equal(v.verified, String(2 ** 14));
+  const n = BigInt(v.maxValueN);
+  assert.ok(n >= start && n < start + 2n ** 14n);
+  // the highest value on n's path until it falls below n, walked here in BigInt
+  let x = n, top = n;
+  while (x >= n) { x = x % 2n ? 3n * x + 1n : x / 2n; if (x > top) top = x; }
+  assert.equal(v.maxValue, String(top));
+  assert.equal(v.proved, `every n in [${start}, ${start + 2n ** 14n}) reaches 1, provided every n below ${start} does`);
+  // a range across 2^64
+  const across = c.verify(2n ** 64n - 4096n, 2n ** 64n + 4096n);
+  assert.equal(across.verified, "8192");
+});

@@ -50,8 +50,17 @@ test("bad ranges and options", () => {
     assert.throws(() => f(0, 10), is(RangeError, "ERR_COLLATZ_ZERO"));
     assert.throws(() => f(10, 5), invalid);
     assert.throws(() => f(10, 5), /end 5 is below start 10/);
-    assert.throws(() => f(1, 2n ** 64n), invalid);
-    assert.throws(() => f(1, 2n ** 64n), /below 2\^64/);
+    if (f === c.verify || f === c.verifyAsync) {
+      // verify takes bounds below 2^128, at most 2^64 - 1 numbers at once
+      assert.throws(() => f(1, 2n ** 128n), invalid);
+      assert.throws(() => f(2n ** 68n, 2n ** 128n), /below 2\^128/);
+      assert.throws(() => f("2^128", "2^128 + 1"), /below 2\^128/);
+      assert.throws(() => f(1, 2n ** 64n + 1n), /at most 2\^64 - 1 numbers/);
+      assert.throws(() => f(2n ** 68n + 10n, 2n ** 68n), /is below start/);
+    } else {
+      assert.throws(() => f(1, 2n ** 64n), invalid);
+      assert.throws(() => f(1, 2n ** 64n), /below 2\^64/);
+    }
     assert.throws(() => f(1.5, 10), invalid);
     assert.throws(() => f("1", {}), is(TypeError, "ERR_COLLATZ_TYPE"));
     assert.throws(() => f(1, 10, { threads: 0 }), invalid);
@@ -121,7 +130,7 @@ test("the process survives every bad input", () => {
     let thrown = 0;
     for (const f of [c.totalStoppingTime, c.stats, c.sequence, c.maxExcursion, c.predecessors])
       for (const b of bad) { try { f(b); } catch (e) { thrown++; } }
-    for (const args of [[0, 1], [5, 1], [1, 2n ** 64n], [1, 10, { threads: 0 }]])
+    for (const args of [[0, 1], [5, 1], [1, 2n ** 128n], [1, 10, { threads: 0 }]])
       for (const f of [c.columns, c.summary, c.verify]) { try { f(...args); } catch (e) { thrown++; } }
     console.log("alive", thrown);
   `;

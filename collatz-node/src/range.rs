@@ -461,13 +461,17 @@ pub fn verify(
     core(&env, r).map(verification_js)
 }
 
-/// [`verify_job`] with a range call's options (`fields` does not apply).
+/// [`verify_job`] with a range call's options (`fields`, checked as every range call checks
+/// it, does not change a verification).
 fn verify_job_of(
     env: &Env,
     start: StartArg,
     end: StartArg,
     o: &Option<RangeOptions<'_>>,
 ) -> Result<Job> {
+    if let Some(names) = o.as_ref().and_then(|o| o.fields.as_ref()) {
+        Want::from_names_in(names, FieldCase::Camel).map_err(|e| js_error(env, e, None))?;
+    }
     let threads = o.as_ref().and_then(|o| o.threads);
     let chunk_size = o.as_ref().and_then(|o| o.chunk_size);
     verify_job(env, start, end, threads, chunk_size)

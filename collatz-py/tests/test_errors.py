@@ -63,6 +63,24 @@ def test_bad_ranges(f, args, kwargs, exc):
     assert isinstance(e.value, ce.CollatzError)
 
 
+@pytest.mark.parametrize(
+    "args, exc",
+    [
+        ((0, 10), ValueError),
+        ((2**68 + 10, 2**68), ValueError),
+        ((1, 2**128), OverflowError),
+        ((2**128, 2**128 + 1), OverflowError),
+        ((1, 2**64 + 1), ValueError),
+        ((-3, 5), ValueError),
+        ((2.0**68, 2**69), TypeError),
+    ],
+)
+def test_bad_verify_bounds(args, exc):
+    with pytest.raises(exc) as e:
+        ce.verify(*args)
+    assert isinstance(e.value, ce.CollatzError)
+
+
 def test_bad_fields():
     with pytest.raises(ValueError, match="unknown field"):
         ce.columns(1, 10, ("steps",))

@@ -166,6 +166,29 @@ def test_verify():
     assert "Verification(" in repr(v)
 
 
+def _peak_below_itself(n):
+    """The highest value of the 3x+1 map on n's path until it falls below n, in Python ints."""
+    x, top = n, n
+    while x >= n:
+        x = 3 * x + 1 if x % 2 else x // 2
+        top = max(top, x)
+    return top
+
+
+def test_verify_past_2_to_the_64():
+    for start in (2**68, 2**68 + 2**40 * 3, 2**100 + 12345):
+        v = ce.verify(start, start + 2**14)
+        assert (v.start, v.end, v.verified) == (start, start + 2**14, 2**14)
+        assert start <= v.max_value_n < start + 2**14 and 0 < v.followed < 2**14 // 20
+        # the reported peak is the peak of its start value, walked here in Python ints
+        assert v.max_value == _peak_below_itself(v.max_value_n)
+        assert v.proved == f"every n in [{start}, {start + 2**14}) reaches 1, provided every n below {start} does"
+        assert ce.Verification.from_json(v.to_json()) == v
+    # a range crossing 2^64 is the two halves merged
+    a, b = ce.verify(2**64 - 2**13, 2**64), ce.verify(2**64, 2**64 + 2**13)
+    assert ce.verify(2**64 - 2**13, 2**64 + 2**13) == a.merge(b)
+
+
 def test_lazy_trajectory_of_a_huge_value():
     import itertools
 

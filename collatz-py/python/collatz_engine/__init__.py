@@ -291,8 +291,10 @@ def verify(
     cancel: Optional[CancelToken] = None,
     engine: Optional[RangeEngine] = None,
 ) -> Verification:
-    """Shows that every n in [start, end) reaches 1, given that every smaller value does
-    (residue sieves, then following the survivors). Returns a Verification."""
+    """Shows that every n in [start, end) reaches 1, given that every n below start does, for
+    bounds below 2**128 and at most 2**64 - 1 numbers (residue sieves, then following the
+    survivors exactly). Returns a Verification: its ``proved`` says what was shown, and
+    ``max_value``/``max_value_n`` the highest value met and the start value that met it."""
     eng = engine or default_engine()
     return _with_progress(progress, "verify",
                           lambda p: eng.verify(start, end, threads=threads, progress=p, cancel=cancel))
