@@ -20,7 +20,7 @@
 //!   index = total stopping time); `delay_records` and `glide_records` as
 //!   `{"n": "27", "value": 111}` (steps as numbers) and `path_records` as `Record`s (maxima as
 //!   strings). When read, missing statistics are null and missing lists empty.
-//! - `Verification`: `{"start": "1", "end": "100", "verified": 99, "followed": 3,
+//! - `Verification`: `{"start": "1", "end": "100", "verified": 99, "followed": 2,
 //!   "max_value": "9232", "max_value_n": "27", "proved": "every n in [1, 100) reaches 1"}`
 //!   (bounds and `max_value_n` below 2^128; `proved` is ignored when read).
 //!
@@ -645,7 +645,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             round_trip(&v),
-            json!({"start": "1", "end": "100", "verified": 99, "followed": 3,
+            json!({"start": "1", "end": "100", "verified": 99, "followed": 2,
                    "max_value": "9232", "max_value_n": "27",
                    "proved": "every n in [1, 100) reaches 1"})
         );

@@ -324,12 +324,41 @@ fn verify_counts_every_value() {
         &["verify", "0", "10"][..],
         &["range", "10", "5"],
         &["range", "1", "2^70"],
+        &["verify", "2^68+10", "2^68"],
+        &["verify", "1", "2^128"],
+        &["verify", "2^128", "2^128+1"],
+        &["verify", "1", "2^64+1"],
     ] {
         let out = run(bad);
         assert!(!out.status.success(), "{bad:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{bad:?}: {err}");
+        assert!(!err.contains("panicked"), "{bad:?}: {err}");
     }
+}
+
+#[test]
+fn verify_runs_past_2_to_the_64() {
+    let j = json(&["verify", "2^68", "2^68+2^16", "--json"]);
+    let start = 1u128 << 68;
+    assert_eq!(j["start"], start.to_string());
+    assert_eq!(j["end"], (start + (1 << 16)).to_string());
+    assert_eq!(j["verified"], 1 << 16);
+    assert!(j["followed"].as_u64().unwrap() < (1 << 16) / 50);
+    let n: u128 = j["max_value_n"].as_str().unwrap().parse().unwrap();
+    assert!((start..start + (1 << 16)).contains(&n));
+    assert_eq!(
+        j["proved"],
+        format!(
+            "every n in [{start}, {}) reaches 1, provided every n below {start} does",
+            start + (1 << 16)
+        )
+    );
+    // the human form names the range
+    let out = run(&["verify", "2^64-2^10", "2^64+2^10"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("2048 start values in [18446744073709550592, 18446744073709552640)"));
 }
 
 /// Exactly what the command line printed before the binary and the serde shapes (the
@@ -369,7 +398,7 @@ fn json_output_is_unchanged() {
     obj.remove("rate_per_second");
     assert_eq!(
         v.to_string(),
-        r#"{"end":"100","followed":3,"max_value":"9232","max_value_n":"27","proved":"every n in [1, 100) reaches 1","start":"1","verified":99}"#
+        r#"{"end":"100","followed":2,"max_value":"9232","max_value_n":"27","proved":"every n in [1, 100) reaches 1","start":"1","verified":99}"#
     );
 }
 

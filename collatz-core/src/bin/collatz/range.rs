@@ -135,6 +135,7 @@ pub(crate) fn verify(out: &mut impl Write, span: &Span) -> Result<(), Failure> {
             "highest value met      {} (from n = {})",
             v.max_value, v.max_value_n
         )?;
+        writeln!(out, "proved                 {}", v.proved())?;
     }
     match (timed_here, span.json) {
         (true, true) => Ok(()),
