@@ -23,7 +23,16 @@
 
 use std::sync::OnceLock;
 
-use crate::walk::POW3;
+/// 3^i as u64, for i <= 40.
+const POW3_64: [u64; 41] = {
+    let mut t = [1u64; 41];
+    let mut i = 1;
+    while i < 41 {
+        t[i] = t[i - 1] * 3;
+        i += 1;
+    }
+    t
+};
 
 /// The bits of the sieve of long verifications: a member n of a surviving class is one that
 /// stays at or above n for its first `SIEVE_BITS` T-steps.
@@ -77,7 +86,7 @@ pub(super) enum Drop {
 }
 
 /// Calls `f` for each surviving class r mod 2^k whose lowest `prefix_bits` bits are `prefix`,
-/// in no particular order. `k` is at most 40 (so that 3^k and T^k(r) fit in 64 bits).
+/// in no particular order. `k` is at most 36 (so that every bound fits in 64 bits).
 pub(super) fn for_each_class(
     k: u32,
     prefix: u64,
@@ -85,7 +94,7 @@ pub(super) fn for_each_class(
     drop: Drop,
     f: &mut impl FnMut(&Class),
 ) {
-    assert!(k <= 40 && prefix_bits <= k, "sieve of {k} bits");
+    assert!(k <= 36 && prefix_bits <= k, "sieve of {k} bits");
     let root = Node {
         r: 0,
         j: 0,
@@ -148,7 +157,7 @@ impl Walk {
         };
         for &bit in bits {
             let r = node.r | bit << j;
-            let x = node.x + bit * POW3[node.c as usize] as u64;
+            let x = node.x + bit * POW3_64[node.c as usize];
             if let Some(child) = step(k, r, x, node) {
                 self.descend(child, f);
             }
@@ -166,23 +175,23 @@ fn step(k: u32, r: u64, x: u64, parent: Node) -> Option<Node> {
         (x >> 1, parent.c)
     };
     let j = parent.j + 1;
-    // T^j(n) = 3^c q' + x with q' = n >> j >= 2^(k - j) for every n >= 2^k
-    let (two_j, three_c) = (1u128 << j, POW3[c as usize]);
-    let q_min = 1u128 << (k - j);
+    // T^j(n) = 3^c q' + x with q' = n >> j >= 2^(k - j) for every n >= 2^k; in u64 for
+    // k <= 36: (2^j - 3^c) 2^(k - j) < 2^k, 3^c 2^(k - j) <= 3^k < 2^58, x < 2^k (3/2)^k < 2^58
+    let (two_j, three_c) = (1u64 << j, POW3_64[c as usize]);
     let mut clean = parent.clean;
     if three_c < two_j {
-        // T^j(n) < n = q' 2^j + r for every q' >= q_min?
-        if q_min * (two_j - three_c) + r as u128 > x as u128 {
+        // T^j(n) < n = q' 2^j + r for every q' >= 2^(k - j)?
+        if ((two_j - three_c) << (k - j)) + r > x {
             return None;
         }
         clean = false;
-    } else if q_min * (three_c - two_j) + (x as u128) < r as u128 {
+    } else if ((three_c - two_j) << (k - j)) + x < r {
         clean = false;
     }
     // T^j(n) = 3^c (n >> j) + x with n >> j = q 2^(k - j) + (r' >> j) for the full residue
     // r' < 2^k of n: at most 3^c 2^(k - j) q + 3^c (2^(k - j) - 1) + x
-    let slope = (three_c << (k - j)) as u64;
-    let top = x + (three_c * ((1 << (k - j)) - 1)) as u64;
+    let slope = three_c << (k - j);
+    let top = x + (slope - three_c);
     Some(Node {
         r,
         j,
@@ -262,6 +271,7 @@ pub(super) fn survives_small(table: &[u64], n: u128) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::walk::POW3;
 
     /// The first k T-steps of n, directly: (T^k(n), odd steps, whether some T^j(n) < n for
     /// 1 <= j <= k, the largest T^j(n) for 1 <= j <= k).
