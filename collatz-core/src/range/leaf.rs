@@ -2,6 +2,7 @@
 //! hot paths (`leaf_dense` for columns, `leaf_summary` for summaries).
 
 use super::classes::{classes, fill_classes, fill_classes_max, sparse_from, stream, SPARSE_MIN};
+use super::control::Control;
 use super::kernel::{
     descend, descend_block, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot,
     drop_table, follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending,
@@ -9,7 +10,8 @@ use super::kernel::{
 };
 use super::split::{split_memo, MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
-use super::{Control, Tally, Want};
+use super::tally::{merge_opt, Tally};
+use super::Want;
 use crate::error::{Error, Result};
 
 /// The results for n, less its memo entries (see [`Pending`]), with the residue rules of
@@ -934,7 +936,7 @@ pub(super) fn chunk(
         let (memo_head, memo_tail) = split_memo(memo, k);
         let a = chunk(start, head, p, view, memo_head, summarize, want, ctl)?;
         let b = chunk(DENSE_FROM, tail, p, view, memo_tail, summarize, want, ctl)?;
-        return Ok(super::merge_opt(a, b));
+        return Ok(merge_opt(a, b));
     }
     // the summary and the step counts alone take the hot paths wherever the chunk starts past
     // DENSE_FROM (past the memo's reach they walk on to below p, see [`fill`])

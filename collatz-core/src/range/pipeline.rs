@@ -17,11 +17,14 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use super::bounds::memo_needed;
+use super::control::Control;
 use super::leaf::chunk;
 use super::memo::{Memo, Writer};
 use super::pool::on_every_thread;
 use super::split::{run_chunk, Slices};
-use super::{memo_needed, merge_opt, Control, Summary, Tally, Want};
+use super::tally::{merge_opt, Tally};
+use super::{Summary, Want};
 use crate::error::{Error, Result};
 
 /// How a [`run`] grows the memo.

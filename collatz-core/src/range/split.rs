@@ -4,7 +4,9 @@
 
 use std::ops::Range;
 
-use super::{merge_opt, Columns, Control, MaxColumn, Summary};
+use super::control::Control;
+use super::tally::merge_opt;
+use super::{Columns, MaxColumn, Summary};
 use crate::error::Result;
 
 /// Output slices for entries `part` of the columns.

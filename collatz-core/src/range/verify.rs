@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
 
-use super::{Control, RunOptions};
+use super::control::{Control, RunOptions};
 use crate::error::{Error, Result};
 use crate::value::Value;
 use crate::walk::{Word, POW3};
