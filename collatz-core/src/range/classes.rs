@@ -8,7 +8,8 @@
 //! n = 3 (mod 4); the residues modulo 2^K that do not drop within K steps (`rest`) are
 //! followed one by one, in order of n.
 
-use super::kernel::{descend, prefetch, residue_steps, DROP_BITS};
+use super::kernel::{descend, prefetch, DROP_BITS};
+use crate::step::residue_steps;
 use crate::walk::POW3;
 use std::sync::OnceLock;
 
@@ -76,7 +77,7 @@ fn build() -> Classes {
     let mut class_j = vec![k + 1; 1 << (k - 2)];
     for r in (3..1u64 << k).step_by(4) {
         let mut steps = [(0u32, 0u64, 0u32); DROP_BITS as usize];
-        for (slot, step) in steps.iter_mut().zip(residue_steps(r)) {
+        for (slot, step) in steps.iter_mut().zip(residue_steps(r, DROP_BITS)) {
             *slot = step;
         }
         let Some(&(j, x, c)) = steps

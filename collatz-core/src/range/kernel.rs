@@ -1,6 +1,6 @@
 //! The per-number kernel of the range engine, and the memo it reads.
 
-use crate::walk::POW3;
+use crate::step::{odd_run_u64, residue_steps, t_step, POW3};
 
 /// Asks the CPU to start loading `v[i]` into the cache: a hint, which does nothing where i is
 /// out of bounds or on targets without a prefetch instruction. The memo reads of a block of
@@ -40,13 +40,10 @@ pub(crate) fn prefix_table() -> &'static [u16] {
                 // values from n < 2^16 stay far below 2^64 (their maxima are below 2^36)
                 let (mut x, mut steps) = (n as u64, 0u16);
                 while x >= n as u64 {
-                    if x % 2 == 1 {
-                        x = (3 * x + 1) >> 1;
-                        steps += 2;
-                    } else {
-                        x /= 2;
-                        steps += 1;
-                    }
+                    // an odd step is two C-steps, an even one one
+                    let (y, odd) = t_step(x);
+                    x = y;
+                    steps += 1 + odd as u16;
                 }
                 steps + t[x as usize]
             };
@@ -165,11 +162,10 @@ pub(crate) fn follow_from(
             }
         }
         // x odd and >= p >= 1; x = 1 only if p = 1, which callers never pass
-        let a = x.trailing_ones().min(40);
-        let v = ((x >> a) + 1).checked_mul(POW3[a as usize] as u64)?;
-        // v - 1 = T^a(x); the last 3y+1 of the run, 2(v - 1), is the run's peak
-        let peak = (v - 1).checked_mul(2)?;
-        x = v - 1;
+        let (y, a) = odd_run_u64(x)?;
+        // y = T^a(x); the last 3z+1 of the run, 2y, is the run's peak
+        let peak = y.checked_mul(2)?;
+        x = y;
         steps += 2 * a;
         odd += a;
         if peak > mx {
@@ -225,9 +221,8 @@ pub(crate) fn descend(mut x: u64, mut steps: u32, p: u64) -> Option<(u32, u64)> 
         if x < p {
             return Some((steps, x));
         }
-        let a = x.trailing_ones().min(40);
-        let v = ((x >> a) + 1).checked_mul(POW3[a as usize] as u64)?;
-        x = v - 1;
+        let (y, a) = odd_run_u64(x)?;
+        x = y;
         steps += 2 * a;
     }
 }
@@ -337,14 +332,7 @@ pub(crate) fn jump_lines() -> &'static [JumpLines] {
         (0..1u64 << JUMP_BITS)
             .map(|r| {
                 let mut lines = JumpLines::default();
-                let (mut x, mut c) = (r, 0u32);
-                for i in 1..=JUMP_BITS {
-                    if x & 1 == 1 {
-                        x = (3 * x + 1) >> 1;
-                        c += 1;
-                    } else {
-                        x >>= 1;
-                    }
+                for (i, x, c) in residue_steps(r, JUMP_BITS) {
                     let k = (i - 1) as usize;
                     // (below 3^10 + 2^10 < 2^16 and 20: JUMP_BITS <= 10)
                     lines.slope[k] = ((POW3[c as usize] as u64) << (JUMP_BITS - i)) as u16;
@@ -436,11 +424,10 @@ pub(crate) fn follow_records(
             x = y;
         }
         // x odd and >= n
-        let a = x.trailing_ones().min(40);
-        let v = ((x >> a) + 1).checked_mul(POW3[a as usize] as u64)?;
-        // v - 1 = T^a(x); the last 3y+1 of the run, 2(v - 1), is the run's peak
-        let peak = (v - 1).checked_mul(2)?;
-        x = v - 1;
+        let (y, a) = odd_run_u64(x)?;
+        // y = T^a(x); the last 3z+1 of the run, 2y, is the run's peak
+        let peak = y.checked_mul(2)?;
+        x = y;
         steps += 2 * a;
         mx = mx.max(peak);
     }
@@ -493,7 +480,7 @@ pub(crate) fn drop_table() -> &'static [DropEntry] {
                 let mut dmax = r;
                 // q must exceed each of these for the class to behave as its residue says
                 let mut q_min: u128 = 0;
-                for (j, x, c) in residue_steps(r) {
+                for (j, x, c) in residue_steps(r, DROP_BITS) {
                     let (two_j, three_c) = (1u128 << j, POW3[c as usize]);
                     let scale = 1u128 << (k - j);
                     if three_c < two_j {
@@ -603,7 +590,7 @@ pub(crate) fn drop_hot() -> &'static [DropHot] {
 fn continue_entry(r: u64) -> Option<DropHot> {
     let mut q_min: u128 = 0;
     let mut end = (r, 0);
-    for (j, x, c) in residue_steps(r) {
+    for (j, x, c) in residue_steps(r, DROP_BITS) {
         if POW3[c as usize] < 1u128 << j {
             return None; // the class drops for every large q
         }
@@ -616,20 +603,6 @@ fn continue_entry(r: u64) -> Option<DropHot> {
         d: u32::try_from(x).ok()?,
         q_min: u16::try_from(q_min).ok()?,
         steps: CONTINUE | (DROP_BITS + c) as u16,
-    })
-}
-
-/// The first `DROP_BITS` T-steps of the residue r, as (j, T^j(r), odd steps among them): for
-/// every n = q 2^K + r whose class behaves as its residue says, T^j(n) = 3^c q 2^(K-j) + T^j(r).
-pub(crate) fn residue_steps(r: u64) -> impl Iterator<Item = (u32, u64, u32)> {
-    (1..=DROP_BITS).scan((r, 0u32), |(x, c), j| {
-        if *x & 1 == 1 {
-            *x = (3 * *x + 1) >> 1;
-            *c += 1;
-        } else {
-            *x >>= 1;
-        }
-        Some((j, *x, *c))
     })
 }
 
