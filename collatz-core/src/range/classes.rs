@@ -8,7 +8,9 @@
 //! n = 3 (mod 4); the residues modulo 2^K that do not drop within K steps (`rest`) are
 //! followed one by one, in order of n.
 
-use super::kernel::{descend, prefetch, DROP_BITS};
+use super::follow::descend;
+use super::memo::prefetch;
+use super::tables::DROP_BITS;
 use crate::step::residue_steps;
 use crate::walk::POW3;
 use std::sync::OnceLock;

@@ -23,8 +23,8 @@ use rayon::prelude::*;
 
 use super::bounds::check_range;
 use super::control::{Control, RunOptions};
-use super::run::{warm_tables, WARM_FROM};
 use super::split::column_slices;
+use super::tables;
 use super::tally::{Segments, Tally};
 use super::{Columns, MaxColumn, RangeEngine, Want, U64_MAX_EXCURSION_BOUND};
 use crate::error::{Error, Result};
@@ -346,8 +346,8 @@ impl RangeEngine {
         let (lo, hi) = (computed[0].start, computed[computed.len() - 1].end);
         let writer = self.writer_for(&(lo..hi), want.odd_steps, exact_max, opts)?;
         let hist = super::pool::in_pool(opts, total, || {
-            if total >= WARM_FROM {
-                warm_tables();
+            if total >= tables::WARM_FROM {
+                tables::warm();
             }
             let mut writer = writer;
             let piece_len = PIECE.min(total) as usize;

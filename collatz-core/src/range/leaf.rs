@@ -3,13 +3,14 @@
 
 use super::classes::{classes, fill_classes, fill_classes_max, sparse_from, stream, SPARSE_MIN};
 use super::control::Control;
-use super::kernel::{
-    descend, descend_block, drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot,
-    drop_table, follow_pending, follow_records, prefetch, DropHot, MemoView, Out, Pending,
-    CONTINUE, DROP_BITS, JUMP_FROM,
-};
+use super::follow::{descend, descend_block, follow_pending, follow_records, Out, Pending};
+use super::memo::{prefetch, MemoView};
 use super::split::{split_memo, MaxSlice, MemoSlices, Slices};
 use super::summary::{self, Acc, Record, StatSummary, Summary};
+use super::tables::{
+    drop_hot, drop_peak, drop_peak_bound, drop_pending, drop_slot, drop_table, DropHot, CONTINUE,
+    DROP_BITS, JUMP_FROM,
+};
 use super::tally::{merge_opt, Tally};
 use super::Want;
 use crate::error::{Error, Result};

@@ -17,7 +17,7 @@ mod bounds;
 mod classes;
 mod control;
 mod density;
-mod kernel;
+mod follow;
 mod leaf;
 mod memo;
 mod pages;
@@ -28,6 +28,7 @@ mod run;
 mod split;
 mod summary;
 mod summary_plan;
+mod tables;
 mod tally;
 mod verify;
 

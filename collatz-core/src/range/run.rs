@@ -14,15 +14,16 @@ use std::sync::Arc;
 
 use super::bounds::{memo_needed, wave_end, COLUMN_PREFIX, EVENS_FROM, MIN_MEMO_TARGET};
 use super::control::{Control, RunOptions};
-use super::kernel::{self, MemoView, PREFIX_LEN};
 use super::leaf::chunk;
+use super::memo::MemoView;
 use super::memo::{Memo, MemoSlot, Writer};
 use super::pipeline::{self, Growth};
 use super::pool::{self, in_pool};
 use super::split::{column_slices, par_run, split_col, MaxSlice, Slices};
 use super::summary::{self, Summary};
+use super::tables::{self, prefix_table, PREFIX_LEN};
 use super::tally::{Segments, Tally};
-use super::{classes, Columns, MaxColumn, RangeEngine, Want};
+use super::{Columns, MaxColumn, RangeEngine, Want};
 use crate::error::{Error, Result};
 
 impl RangeEngine {
@@ -102,8 +103,8 @@ impl RangeEngine {
         // memo may wait here for another call's growth, never inside the pool
         let writer = self.writer_for(segs.call, want.odd_steps, exact_max, opts)?;
         let out = in_pool(opts, range.end - range.start, || {
-            if range.end - range.start >= WARM_FROM {
-                warm_tables();
+            if range.end - range.start >= tables::WARM_FROM {
+                tables::warm();
             }
             self.run_part(segs, want, exact_max, slices, &ctl, writer)
         });
@@ -124,8 +125,8 @@ impl RangeEngine {
     ) -> Result<()> {
         let ctl = Control::new(end - 1, opts);
         in_pool(opts, end - 1, || {
-            if end >= WARM_FROM {
-                warm_tables();
+            if end >= tables::WARM_FROM {
+                tables::warm();
             }
             // a short prefix through the memo (or, for step counts alone, straight from the
             // process's table of them); the columns carry the rest
@@ -137,7 +138,7 @@ impl RangeEngine {
             match &mut cols.total_stopping_time {
                 Some(t) if want == Want::TOTAL_STOPPING_TIME && memo_end as usize <= PREFIX_LEN => {
                     ctl.check()?;
-                    t[..first].copy_from_slice(&kernel::prefix_table()[1..memo_end as usize]);
+                    t[..first].copy_from_slice(&prefix_table()[1..memo_end as usize]);
                     ctl.advance(first as u64);
                 }
                 _ => {
@@ -384,31 +385,6 @@ impl RangeEngine {
         });
         pipeline::run(&memo, grow, range, segments, want, ctl, slices)
     }
-}
-
-/// Calls over at least this many start values build the hot paths' tables up front.
-pub(super) const WARM_FROM: u64 = 1 << 20;
-
-/// Builds the hot paths' tables (each once per process, a few milliseconds in all) side by
-/// side on the pool's threads, rather than one after another on whichever thread needs each
-/// first.
-pub(super) fn warm_tables() {
-    rayon::join(
-        || {
-            kernel::drop_hot();
-        },
-        || {
-            rayon::join(
-                || {
-                    classes::classes();
-                },
-                || {
-                    kernel::jump_table(); // (and its lines)
-                    kernel::prefix_table();
-                },
-            )
-        },
-    );
 }
 
 #[cfg(test)]

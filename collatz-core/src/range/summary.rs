@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::kernel::Out;
+use super::follow::Out;
 use super::Want;
 
 /// A record: a start value whose statistic beats every smaller start value of the range.
