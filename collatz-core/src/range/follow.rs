@@ -19,6 +19,7 @@
 
 use super::memo::MemoView;
 use super::tables::{first_below, jump_lines, jump_table, JUMP_BITS, JUMP_FROM};
+use crate::error::{Error, Result};
 use crate::step::odd_run_u64;
 
 /// Everything the kernel learns about one start value.
@@ -289,6 +290,75 @@ pub(crate) fn follow_records(
             max: mx as u128,
         },
         idx,
+    })
+}
+
+/// The results for n, less its memo entries (see [`Pending`]), with the residue rules of
+/// PERFORMANCE.md where the memo allows: an even n takes one halving to n/2, an n = 1 (mod 4)
+/// three steps to (3n+1)/4, both below n. Values that outgrow u64 take the exact
+/// arbitrary-precision path.
+#[inline(always)]
+pub(crate) fn compute(n: u64, p: u64) -> Result<Pending> {
+    if n & 1 == 0 {
+        let h = n >> 1;
+        if h < p {
+            return Ok(Pending {
+                part: Out {
+                    tst: 1,
+                    glide: 1,
+                    odd: 0,
+                    max: n as u128,
+                },
+                idx: h,
+            });
+        }
+    } else if n & 3 == 1 && n > 1 {
+        // n = 4k + 1: n -> 12k + 4 -> 6k + 2 -> 3k + 1
+        let q = 3 * (n >> 2) + 1;
+        if q < p {
+            return Ok(Pending {
+                part: Out {
+                    tst: 3,
+                    glide: 3,
+                    odd: 1,
+                    max: 3 * n as u128 + 1,
+                },
+                idx: q,
+            });
+        }
+    } else if n == 1 {
+        return Ok(Pending {
+            part: Out {
+                tst: 0,
+                glide: 0,
+                odd: 0,
+                max: 1,
+            },
+            idx: 1,
+        });
+    }
+    match follow_pending(n, p.min(n)) {
+        Some(pending) => Ok(pending),
+        None => Ok(Pending {
+            part: slow(n)?,
+            idx: 1,
+        }),
+    }
+}
+
+#[cold]
+pub(crate) fn slow(n: u64) -> Result<Out> {
+    let s = crate::stats(n)?;
+    let too_big = || Error::Overflow {
+        what: "maximum excursion",
+        ty: "u128",
+        n,
+    };
+    Ok(Out {
+        tst: u32::try_from(s.total_stopping_time).map_err(|_| too_big())?,
+        glide: u32::try_from(s.stopping_time).map_err(|_| too_big())?,
+        odd: u32::try_from(s.odd_steps).map_err(|_| too_big())?,
+        max: s.max.as_u128().ok_or_else(too_big)?,
     })
 }
 

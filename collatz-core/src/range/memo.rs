@@ -47,6 +47,16 @@ pub(crate) fn prefetch<T>(v: &[T], i: usize) {
     let _ = (v, i);
 }
 
+/// Which tables a memo (or a view of one) holds besides step counts: what the choice of a
+/// chunk's path depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MemoTables {
+    /// Odd steps.
+    pub odd: bool,
+    /// Maximum excursions.
+    pub max: bool,
+}
+
 /// Read access to results for every x in [base, base + len): a prefix of the memo (base 0),
 /// or the columns already computed by a call whose range starts at 1 (base 1).
 #[derive(Clone, Copy)]
@@ -58,6 +68,14 @@ pub(crate) struct MemoView<'a> {
 }
 
 impl MemoView<'_> {
+    /// The tables the view holds.
+    pub fn tables(&self) -> MemoTables {
+        MemoTables {
+            odd: self.odd.is_some(),
+            max: self.max.is_some(),
+        }
+    }
+
     /// Asks the CPU to start loading the step count of x into the cache (a hint; it does
     /// nothing where x is outside the view or on targets without a prefetch instruction).
     #[inline(always)]
@@ -255,6 +273,14 @@ impl Memo {
     /// Whether the memo holds maximum excursions.
     pub fn has_max(&self) -> bool {
         self.max.is_some()
+    }
+
+    /// The tables the memo holds.
+    pub fn tables(&self) -> MemoTables {
+        MemoTables {
+            odd: self.has_odd(),
+            max: self.has_max(),
+        }
     }
 
     /// Bytes per entry with the given tables.

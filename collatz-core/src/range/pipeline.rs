@@ -19,8 +19,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::bounds::memo_needed;
 use super::control::Control;
-use super::leaf::chunk;
 use super::memo::{Memo, Writer};
+use super::path::{chunk, Reads, Work};
 use super::pool::on_every_thread;
 use super::split::{run_chunk, Slices};
 use super::tally::{merge_opt, Tally};
@@ -46,7 +46,6 @@ pub(super) struct Growth<'w> {
 /// growing it). One summary per segment (`None` without a tally). On failure the memo keeps
 /// the entries of the chunks finished below the first unfinished one, and the error is that
 /// of the first failed chunk in order of n.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     memo: &Memo,
     grow: Option<Growth<'_>>,
@@ -68,15 +67,27 @@ pub(super) fn run(
         return Ok(Vec::new());
     }
     let threads = rayon::current_num_threads().max(1);
+    // each segment's path, chosen once: for the chunks that read the memo, and for those that
+    // also write its growth
+    let tables = memo.tables();
+    let works = segments
+        .iter()
+        .map(|&(_, tally)| {
+            [
+                Work::new(want, tally, &out, tables, None),
+                Work::new(want, tally, &out, tables, Some(tables)),
+            ]
+        })
+        .collect();
     let run = Run {
         memo,
         release,
         p0,
         grow_end,
         segments,
+        works,
         threads: threads as u64,
         chunk: run_chunk(out.len, ctl.opts.chunk_size, threads).max(1) as u64,
-        want,
         ctl,
         queue: Mutex::new(Queue {
             next: range.start,
@@ -129,10 +140,11 @@ struct Run<'m, 'o, 'c> {
     /// The memo grows to here (`p0` if it does not grow).
     grow_end: u64,
     segments: &'c [(u64, Tally)],
+    /// Each segment's work, for the chunks that read the memo and for those that grow it.
+    works: Vec<[Work; 2]>,
     threads: u64,
     /// The longest chunk.
     chunk: u64,
-    want: Want,
     ctl: &'c Control<'c>,
     /// The chunks not yet taken.
     queue: Mutex<Queue<'o>>,
@@ -160,7 +172,8 @@ struct Piece<'o> {
     range: Range<u64>,
     /// Whether it writes memo entries (it lies in the memo's growth).
     grows: bool,
-    tally: Tally,
+    /// What it computes, and its path.
+    work: Work,
     out: Slices<'o>,
 }
 
@@ -216,8 +229,9 @@ impl<'o> Run<'_, 'o, '_> {
             return None;
         }
         let s = q.next;
-        let (seg_end, tally) = self.segments[q.segment];
+        let (seg_end, _) = self.segments[q.segment];
         let grows = s >= self.p0 && s < self.grow_end;
+        let work = self.works[q.segment][grows as usize];
         let len = if grows {
             growing_len(s, self.threads, self.chunk)
         } else {
@@ -240,7 +254,7 @@ impl<'o> Run<'_, 'o, '_> {
             index: q.index - 1,
             range: s..e,
             grows,
-            tally,
+            work,
             out,
         })
     }
@@ -273,16 +287,12 @@ impl<'o> Run<'_, 'o, '_> {
         // watermark, which passes s only once this chunk is done.
         #[allow(unsafe_code)]
         let memo_out = piece.grows.then(|| unsafe { self.memo.write(s..e) });
-        let summary = chunk(
-            s,
-            piece.out,
+        let reads = Reads {
             p,
-            &view,
-            memo_out,
-            piece.tally,
-            self.want,
-            self.ctl,
-        )?;
+            view: &view,
+            ctl: self.ctl,
+        };
+        let summary = chunk(s, piece.out, memo_out, reads, piece.work)?;
         Ok(Some(summary))
     }
 

@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use super::bounds::{memo_needed, wave_end, COLUMN_PREFIX, EVENS_FROM, MIN_MEMO_TARGET};
 use super::control::{Control, RunOptions};
-use super::leaf::chunk;
 use super::memo::MemoView;
 use super::memo::{Memo, MemoSlot, Writer};
+use super::path::{chunk, Reads, Work};
 use super::pipeline::{self, Growth};
 use super::pool::{self, in_pool};
 use super::split::{column_slices, par_run, split_col, MaxSlice, Slices};
@@ -180,8 +180,15 @@ impl RangeEngine {
                     odd: None,
                     max: max_todo,
                 };
+                // (the path is chosen once per wave: its chunks read and write alike)
+                let work = Work::new(want, Tally::Off, &part, view.tables(), None);
+                let reads = Reads {
+                    p: cur,
+                    view: &view,
+                    ctl: &ctl,
+                };
                 par_run(cur, part, &ctl, &|start, sl| {
-                    chunk(start, sl, cur, &view, None, Tally::Off, want, &ctl)
+                    chunk(start, sl, None, reads, work)
                 })?;
                 cur = wave;
             }
