@@ -213,23 +213,34 @@ pub(crate) fn fill_classes(
     Some((overflow, glide_sum))
 }
 
-/// [`fill_classes`] for columns of step counts and maxima, with a memo of both (`memo_tst`,
-/// `memo_max`, entries of [`base`, `p`)): writes `t` and `m` for every class member of
-/// [start, end) whose class has a peak line and whose T^j(n) is below p; the others are left
-/// to the caller, which is told them through `others` (in any order). `None` when a peak
-/// outgrows u64.
-#[allow(clippy::too_many_arguments)]
+/// The memo of step counts and maxima that [`fill_classes_max`] reads: the entries of
+/// [`base`, `p`).
+#[derive(Clone, Copy)]
+pub(crate) struct MaxMemo<'a> {
+    pub p: u64,
+    pub base: u64,
+    pub tst: &'a [u16],
+    pub max: &'a [u64],
+}
+
+/// [`fill_classes`] for columns of step counts and maxima, with a memo of both: writes `t` and
+/// `m` for every class member of [start, end) whose class has a peak line and whose T^j(n) is
+/// below the memo's bound p; the others are left to the caller, which is told them through
+/// `others` (in any order). `None` when a peak outgrows u64.
 pub(crate) fn fill_classes_max(
     start: u64,
     end: u64,
-    p: u64,
-    base: u64,
-    memo_tst: &[u16],
-    memo_max: &[u64],
+    memo: MaxMemo,
     t: &mut [u16],
     m: &mut [u64],
     others: &mut Vec<u64>,
 ) -> Option<u32> {
+    let MaxMemo {
+        p,
+        base,
+        tst: memo_tst,
+        max: memo_max,
+    } = memo;
     let mut overflow = 0u32;
     for c in &classes().classes {
         let period = 1u64 << c.j;

@@ -346,9 +346,12 @@ pub(crate) fn compute(n: u64, p: u64) -> Result<Pending> {
     }
 }
 
+/// The exact path for an n whose walk outgrows u64: its statistics by the crate's walk kernel
+/// (u64, then u128, then arbitrary precision), as an [`Out`], or an overflow error where a
+/// count outgrows u32 or the maximum u128.
 #[cold]
 pub(crate) fn slow(n: u64) -> Result<Out> {
-    let s = crate::stats(n)?;
+    let s = crate::stats::counts(n)?;
     let too_big = || Error::Overflow {
         what: "maximum excursion",
         ty: "u128",

@@ -220,7 +220,13 @@ impl RangeEngine {
         let segments = [(range.end, summarize)];
         // (a short range, inside the pool: the writer only if it is free)
         let writer = self.slot(want.odd_steps, exact_max).try_writer();
-        let parts = self.run_segments(range, want, exact_max, &segments, slices, ctl, writer)?;
+        let call = range.clone();
+        let segs = Segments {
+            range,
+            segments: &segments,
+            call: &call,
+        };
+        let parts = self.run_part(segs, want, exact_max, slices, ctl, writer)?;
         Ok(parts.into_iter().next().flatten())
     }
 
@@ -234,7 +240,7 @@ impl RangeEngine {
         }
     }
 
-    /// How far the memo should reach for `range` (see [`RangeEngine::run_segments`]), with
+    /// How far the memo should reach for `range` (see [`RangeEngine::run_part`]), with
     /// the given tables.
     pub(super) fn memo_target(&self, range: &Range<u64>, odd: bool, max: bool) -> u64 {
         let cap = (self.memo_bytes_cap / Memo::entry_bytes(odd, max)) as u64;
@@ -282,32 +288,11 @@ impl RangeEngine {
         Ok(slot.try_writer())
     }
 
-    /// [`RangeEngine::run_in_pool`] over `range` cut into segments, each (end, tally) with
-    /// increasing ends, the last at `range.end`: one summary per segment (`None` without a
-    /// tally, or for an empty range).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn run_segments(
-        &self,
-        range: Range<u64>,
-        want: Want,
-        exact_max: bool,
-        segments: &[(u64, Tally)],
-        slices: Slices<'_>,
-        ctl: &Control,
-        writer: Option<Writer<'_>>,
-    ) -> Result<Vec<Option<Summary>>> {
-        let call = range.clone();
-        let segs = Segments {
-            range,
-            segments,
-            call: &call,
-        };
-        self.run_part(segs, want, exact_max, slices, ctl, writer)
-    }
-
-    /// [`RangeEngine::run_segments`] for a part of a longer call (`segs.call`), which sizes
-    /// the memo: a call that runs its range in pieces (a density) grows the memo for the
-    /// whole of it.
+    /// The call's range (`segs.range`, cut into segments, each (end, tally) with increasing
+    /// ends, the last at the range's end) on the current pool, with the memo's writer if the
+    /// call has it: one summary per segment (`None` without a tally, or for an empty range).
+    /// The range may be a part of a longer call (`segs.call`), which sizes the memo: a call
+    /// that runs its range in pieces (a density) grows the memo for the whole of it.
     pub(super) fn run_part(
         &self,
         segs: Segments<'_>,

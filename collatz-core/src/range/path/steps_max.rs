@@ -7,7 +7,7 @@
 //! the columns below, from 1) holds maxima and reaches n/2 and (3n+1)/4 of the chunk, and which
 //! grow no memo. What it costs: two memo reads per n (step count and maximum).
 
-use super::super::classes::{classes, fill_classes_max};
+use super::super::classes::{classes, fill_classes_max, MaxMemo};
 use super::super::follow::{compute, Pending};
 use super::super::memo::prefetch;
 use super::super::tables::DROP_BITS;
@@ -29,8 +29,14 @@ pub(super) fn fill_with_max(
     let base = view.base as u64;
     ctl.check()?;
     let mut others = Vec::new();
+    let memo = MaxMemo {
+        p,
+        base,
+        tst: view.tst,
+        max: view_max,
+    };
     let mut top =
-        match fill_classes_max(start, end, p, base, view.tst, view_max, t, m, &mut others) {
+        match fill_classes_max(start, end, memo, t, m, &mut others) {
             Some(top) => top,
             None => {
                 // a peak past u64 (not within the columns' range): every class member one by one
