@@ -21,11 +21,11 @@ pub(super) fn memo_needed(end: u64) -> u64 {
 }
 
 /// Summaries of [1, b) from this b on derive the even n from the odd ones (see
-/// [`RangeEngine::summary_from_one`]).
+/// [`RangeEngine::summary_from_one`](super::RangeEngine::summary_from_one)).
 pub(super) const EVENS_FROM: u64 = 1 << 16;
 
 /// The end of the wave of `columns()` from 1 past the memo (see
-/// [`RangeEngine::columns_from_one`]) that starts at p: at 5p/4 or 9p/8 (below 4p/3), so that
+/// [`RangeEngine::columns_from_one`](super::RangeEngine::columns_from_one)) that starts at p: at 5p/4 or 9p/8 (below 4p/3), so that
 /// n/2 and (3n+1)/4 of every n in the wave are below p, already in the columns, and the wave's
 /// chunks are independent.
 pub(super) fn wave_end(p: u64, limit: u64) -> u64 {

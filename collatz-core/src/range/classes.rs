@@ -7,6 +7,12 @@
 //! access) and one store, with no table lookup per n. The 789 classes cover 87% of the
 //! n = 3 (mod 4); the residues modulo 2^K that do not drop within K steps (`rest`) are
 //! followed one by one, in order of n.
+//!
+//! When it runs: the `Steps`, `Summary` and `StepsAndMax` paths (`path/`) walk the classes over
+//! every chunk of at least 2^13 start values; the classes are built once per process from the
+//! drop table's residue steps. What it costs: a few hundred kilobytes of class tables, and per
+//! chunk a walk over the 789 classes (classes too sparse for the chunk are left to the
+//! one-by-one path, see [`sparse_from`]).
 
 use super::follow::descend;
 use super::memo::prefetch;
@@ -57,9 +63,8 @@ pub(crate) const SPARSE_MIN: u32 = 8;
 
 /// The j0 for a chunk of `len` start values: classes with j >= j0 (a member or two in the
 /// chunk) are left to the one-by-one path, whose cost per member is lower than a class walk's
-/// fixed cost spread over so few. (Side by side, columns of [1, 10^6): all cores 1.16-1.20 ms
-/// against 1.23-1.28 ms with every class walked; one thread unchanged at 1.7 ms; a cut at 8
-/// members cost one thread 3%.)
+/// fixed cost spread over so few (measured: docs/performance.md, "Figures from the module
+/// docs").
 pub(crate) fn sparse_from(len: u64) -> u32 {
     let j = 64 - (len / 2).max(1).leading_zeros(); // about log2(len / 2)
     j.clamp(SPARSE_MIN, DROP_BITS + 1)
@@ -314,7 +319,7 @@ fn settle(late: &mut Vec<(usize, u32, usize)>, memo: &[u16], t: &mut [u16]) -> u
 }
 
 /// `t[i period] = memo[i mul] + steps` for every i that both slices reach; the OR of the
-/// values written. (A version without bounds checks ran no faster, side by side.)
+/// values written. (A version without bounds checks ran no faster: docs/performance.md.)
 #[inline(never)]
 pub(crate) fn stream(memo: &[u16], t: &mut [u16], mul: usize, period: usize, steps: u32) -> u32 {
     let mut overflow = 0u32;

@@ -39,7 +39,7 @@ pub struct RunOptions<'a> {
     /// Worker threads; `None` uses rayon's global pool (one thread per core).
     pub threads: Option<usize>,
     /// Start values per chunk: the unit of parallel work, progress and cancellation
-    /// (and the size of each item of [`RangeEngine::chunks`]). Default 2^18.
+    /// (and the size of each item of [`RangeEngine::chunks`](super::RangeEngine::chunks)). Default 2^18.
     pub chunk_size: u64,
     /// Called with (done, total) after each chunk.
     pub progress: Option<Progress<'a>>,

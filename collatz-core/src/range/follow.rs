@@ -208,7 +208,7 @@ pub(crate) fn descend_block(x: &mut [u64], steps: &mut [u32], ok: &mut [bool], p
 
 /// For the summary's n that the residue table leaves over: follows n from x = T^k(n)
 /// (`steps` C-steps, none of them below n, none of them a path record) to its first value below
-/// n, exactly, but a jump of JUMP_BITS T-steps at a time wherever [`Jump`]'s bounds show that
+/// n, exactly, but a jump of JUMP_BITS T-steps at a time wherever the jump table's bounds show that
 /// the jump does not pass `path_best`; where they show that it may fall below n,
 /// [`jump_lines`] give the first step that does (the glide); then on to below `p` as
 /// [`descend`] does. The result's glide is exact, and so is its maximum wherever that exceeds
@@ -293,8 +293,8 @@ pub(crate) fn follow_records(
     })
 }
 
-/// The results for n, less its memo entries (see [`Pending`]), with the residue rules of
-/// PERFORMANCE.md where the memo allows: an even n takes one halving to n/2, an n = 1 (mod 4)
+/// The results for n, less its memo entries (see [`Pending`]), with the residue rules
+/// where the memo allows: an even n takes one halving to n/2, an n = 1 (mod 4)
 /// three steps to (3n+1)/4, both below n. Values that outgrow u64 take the exact
 /// arbitrary-precision path.
 #[inline(always)]

@@ -13,6 +13,14 @@
 //! A memo that must grow past its capacity, or gain odd steps or maxima, is replaced: the
 //! writer builds a new one (copying the finished entries) and swaps it into the slot. Calls
 //! that loaded the old one keep reading it through their `Arc` until they end.
+//!
+//! Also here: the read-only view of a memo's finished entries ([`MemoView`], which the columns
+//! of a call from 1 also serve as) and the prefetch hint for the reads a block of start values
+//! is about to make ([`prefetch`]).
+//!
+//! When it runs: every chunk reads it; the chunks of a call that grows it write it. What it
+//! costs: 2 bytes per entry (step counts), 2 more with odd steps, 8 more with maxima, up to the
+//! engine's cap; a growth past the capacity copies the finished entries once.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

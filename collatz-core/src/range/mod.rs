@@ -1,17 +1,45 @@
 //! The range engine: statistics of every start value in [a, b), cached, parallel, streaming.
 //!
-//! One engine computes three kinds of output from the same kernel:
+//! One engine computes its outputs from the same paths:
 //! - [`RangeEngine::columns`]: one contiguous array per requested statistic;
-//! - [`RangeEngine::chunks`]: an iterator of fixed-size [`Columns`], for ranges too large to hold;
-//! - [`RangeEngine::summary`]: counts, sums, extremes, the histogram and the records.
+//! - [`RangeEngine::chunks`] (and [`ChunkCursor`]): fixed-size [`Columns`], for ranges too
+//!   large to hold;
+//! - [`RangeEngine::summary`]: counts, sums, extremes, the histogram and the records
+//!   ([`Summary`]); in independent pieces, [`SummaryPlan`] and [`SummaryAssembly`];
+//! - [`RangeEngine::density`]: a 2-D histogram of (n, statistic) ([`Density`]);
+//! - [`RangeEngine::verify`]: that every n of a range reaches 1 ([`Verification`]).
 //!
 //! How it works: the engine keeps a dense memo of results for every n below a bound, grown up
 //! to a memory cap on the way through a range. The threads take a range's chunks in order of n
-//! from one queue (see `pipeline`): a chunk reads the memo below the watermark P that the
-//! finished chunks have reached and, where the memo grows, writes its own entries. Each n is
-//! followed with trailing-zero stripping and Bařina odd runs until its value drops below
-//! min(n, P), then the memo finishes it. The glide is found exactly on the way; the maximum is
-//! tracked at the end of each odd run.
+//! from one queue: a chunk reads the memo below the watermark P that the finished chunks have
+//! reached and, where the memo grows, writes its own entries. Each chunk takes one of five
+//! paths, chosen once per call from what it wants: the hot paths walk the chunk class by class
+//! (even n from n/2, n = 1 (mod 4) from (3n+1)/4, n = 3 (mod 4) by residue tables), the general
+//! path follows each n with trailing-zero stripping and Bařina odd runs until its value drops
+//! below min(n, P), then the memo finishes it.
+//!
+//! The modules, one concept each (private; the public types are re-exported here):
+//!
+//! | module | holds |
+//! | --- | --- |
+//! | `control` | [`RunOptions`], [`CancelToken`], [`Progress`], and the per-call `Control` |
+//! | `bounds` | [`check_range`], the memo bound a range needs, the waves of columns from 1 |
+//! | `tally` | what a call's chunks add up (`Tally`), and the segments of a call |
+//! | `run` | how a call runs: which memo, its writer and growth, the calls from 1 |
+//! | `pipeline` | a call's chunks as one stream, in order of n, with no barrier |
+//! | `pool` | the pool a call runs on, and how it shares it with other calls |
+//! | `split` | the output slices of a call, and their division into chunks |
+//! | `path` | the work on one chunk: `FastPath` and one file per path |
+//! | `follow` | the walks of one start value down to the memo |
+//! | `classes` | the n = 3 (mod 4) walked one residue class at a time |
+//! | `tables` | the lookup tables: prefix, jump, drop and its hot form |
+//! | `memo` | the memo, its slot and writer, its read-only view |
+//! | `pages` | zeroed, huge-page-advised memory for columns and memo |
+//! | `summary`, `summary_plan` | [`Summary`] and its merge; summaries in pieces |
+//! | `plan`, `density`, `verify` | [`ChunkPlan`]; [`Density`]; [`Verification`] |
+//!
+//! The odd run and the residue step that the walks and tables are built from are the crate's
+//! `step` module. What the paths cost, measured, is in docs/performance.md.
 
 mod bounds;
 mod classes;

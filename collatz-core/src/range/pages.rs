@@ -5,6 +5,8 @@
 //! pages nearly every lookup also misses the TLB. On Linux, where transparent huge pages are
 //! commonly in `madvise` mode, the engine reserves each large table at its final size first and
 //! asks for 2 MiB pages before touching it. Elsewhere this is a no-op.
+//!
+//! When it runs: once per column or memo table, as it is allocated. It costs one `madvise`.
 
 use crate::error::{Error, Result};
 

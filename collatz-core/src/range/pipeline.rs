@@ -1,8 +1,8 @@
 //! A call's start values as one stream of chunks, with no barrier between memo waves.
 //!
 //! Growing the memo in waves [P, 9P/8), each chunk of a wave reading only below P, makes every
-//! thread wait for a wave's last chunk before the next wave starts: on two threads the waves
-//! of [1, 10^8) kept the threads busy 93-96% of the time, over 57 barriers. Here the threads
+//! thread wait for a wave's last chunk before the next wave starts (what that cost is in
+//! docs/performance.md, "no barrier between memo waves"). Here the threads
 //! take chunks in order of n from one queue, across the whole range: the part the memo already
 //! holds, the memo's growth, and the read-only rest past it. A chunk [s, e) reads the memo
 //! below the watermark W (every n below W is finished) and, where the memo grows, writes its
@@ -11,6 +11,13 @@
 //! at most s/(8T) long on T threads, so on two threads W is almost always there already: the
 //! threads wait only when one of them is held up. Results are those of any other chunking;
 //! summaries merge in order of n, one per segment of the range.
+//!
+//! Each segment's path ([`Work`]) is chosen here once, for the chunks that read the memo and
+//! for those that also write its growth; a chunk takes its segment's.
+//!
+//! When it runs: every range call but the waves of `columns()` from 1. What it costs: two
+//! short mutexes per chunk (the queue and the merge front), and, rarely, a spin on the
+//! watermark.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -33,7 +33,7 @@ pub(super) enum Tally {
     /// Every start value.
     All,
     /// The odd start values only (the summary from 1 derives the even ones, see
-    /// [`summary::evens_of`]).
+    /// [`summary::evens_of`](super::summary::evens_of)).
     Odd,
     /// Nothing, and the step-count columns' hot path may leave the even n's entries as they
     /// are (a density derives them from the odd n: see `density`).

@@ -12,7 +12,7 @@
 //! The hot paths walk a chunk class by class: an even n takes one halving to n/2, an
 //! n = 1 (mod 4) three steps to (3n+1)/4, both below n, each one memo read; the
 //! n = 3 (mod 4) take the residue tables (`tables`), the class walk (`classes`) or a walk to
-//! below the memo (`follow`). The general path follows every n ([`compute`]) and reads the memo
+//! below the memo (`follow`). The general path follows every n ([`compute`](super::follow::compute)) and reads the memo
 //! where it lands.
 //!
 //! What the choice costs: nothing per chunk but two checks that belong to the chunk, not the

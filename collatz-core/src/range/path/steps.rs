@@ -448,8 +448,8 @@ fn first_leg(n: u64, e: DropHot) -> (u64, u32, bool) {
 
 /// The n = 3 (mod 4) of [start, end) whose residue modulo 2^K is in `list` (ascending): the
 /// residues that do not drop within K steps
-/// ([`Classes::rest`](super::classes::Classes::rest)) and those of the classes too sparse for
-/// this chunk ([`Classes::sparse`](super::classes::Classes::sparse)), in order of n.
+/// ([`Classes::rest`](crate::range::classes::Classes::rest)) and those of the classes too sparse for
+/// this chunk ([`Classes::sparse`](crate::range::classes::Classes::sparse)), in order of n.
 /// Drop-class members take their class's steps (and, with RECORDS, add their glide to the
 /// sum; the caller finds the classes' glide candidates); the others are followed from T^K(n)
 /// where the hot table has it, else from n. Their path candidates assume no drop-class n of the

@@ -182,7 +182,8 @@ pub(super) fn leaf_summary(
 /// The summary hot path's buffers, one set per thread, reused from chunk to chunk: a fresh
 /// half-megabyte buffer per chunk costs its page faults every time, and an `mmap` and a
 /// `munmap` where the allocator hands large blocks back at once (as Dask's workers set glibc
-/// to: `MALLOC_TRIM_THRESHOLD_`, measured 13% slower).
+/// to: `MALLOC_TRIM_THRESHOLD_`, slower as measured in docs/performance.md, "Long runs in
+/// pieces").
 #[derive(Default)]
 struct Scratch {
     /// A chunk's step counts, when they are not memo entries.

@@ -124,7 +124,7 @@ pub(super) fn stays_above_from(r: u64, j: u32, x: u64, c: u32) -> u128 {
         .div_ceil(scale * (three_c - two_j))
 }
 
-/// The index of n's entry in [`drop_table`] and [`drop_hot`] (n = 3 mod 4), and its q.
+/// The index of n's entry in [`drop_table`] and [`drop_hot`](super::drop_hot::drop_hot) (n = 3 mod 4), and its q.
 #[inline(always)]
 pub(crate) fn drop_slot(n: u64) -> (usize, u64) {
     (((n & ((1 << DROP_BITS) - 1)) >> 2) as usize, n >> DROP_BITS)

@@ -16,18 +16,18 @@ use crate::step::{residue_steps, POW3};
 
 /// T-steps per entry of [`jump_table`]. At most 10, so that every field of a [`Jump`] fits
 /// u16 (they are all at most 2^10 1.5^10 < 3^10 + 2^10) and the table (12 KiB) stays in L1:
-/// side by side, 10 bits ran 6-15% faster than 12 (64 KiB, from L2), whose extra steps per
-/// jump do not pay for the slower loads on a walk that waits on each one.
+/// 10 bits ran faster than 12 (64 KiB, from L2), whose extra steps per jump do not pay for the
+/// slower loads on a walk that waits on each one (figures: docs/performance.md).
 pub(crate) const JUMP_BITS: u32 = 10;
 
 const _: () = assert!(JUMP_BITS <= 10);
 
-/// [`descend`] jumps only from values above this.
+/// [`descend`](super::super::follow::descend) jumps only from values above this.
 pub(crate) const JUMP_FROM: u64 = 1 << JUMP_BITS;
 
 /// One entry of [`jump_table`], for x = 2^JUMP_BITS q + r: T^JUMP_BITS(x) = `mul` q + `d`,
 /// after `steps` C-steps; and every T^i(x), 1 <= i <= JUMP_BITS, lies in
-/// [q `lo`, q `hi` + `dmax`] (for [`follow_records`]).
+/// [q `lo`, q `hi` + `dmax`] (for [`follow_records`](super::super::follow::follow_records)).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Jump {
     pub mul: u16,
@@ -38,8 +38,8 @@ pub(crate) struct Jump {
     pub dmax: u16,
 }
 
-/// The 2^JUMP_BITS-entry table of JUMP_BITS T-steps at once (12 KiB), the k-step table of
-/// PERFORMANCE.md.
+/// The 2^JUMP_BITS-entry table of JUMP_BITS T-steps at once (12 KiB): a k-step table, k T-steps
+/// by one multiply and one add.
 pub(crate) fn jump_table() -> &'static [Jump] {
     static TABLE: std::sync::OnceLock<Vec<Jump>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
@@ -63,7 +63,7 @@ pub(crate) fn jump_table() -> &'static [Jump] {
 
 /// The lines of one [`jump_table`] entry, step by step, for x = 2^JUMP_BITS q + r: T^i(x) =
 /// `slope[i - 1]` q + `d[i - 1]` after `steps[i - 1]` C-steps, 1 <= i <= JUMP_BITS. Lets
-/// [`follow_records`] find where a jump first falls below n without stepping through it.
+/// [`follow_records`](super::super::follow::follow_records) find where a jump first falls below n without stepping through it.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct JumpLines {
     pub slope: [u16; JUMP_BITS as usize],

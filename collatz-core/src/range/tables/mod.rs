@@ -1,12 +1,12 @@
 //! The lookup tables of the hot paths, one per file, each built once per process on first use
 //! (a `OnceLock`) and shared by every engine:
 //!
-//! - [`prefix`]: the total stopping time of every n below 2^16, where every fresh memo starts;
-//! - [`jump`]: 10 T-steps at once for every residue modulo 2^10, with the bounds and lines of
+//! - `prefix`: the total stopping time of every n below 2^16, where every fresh memo starts;
+//! - `jump`: 10 T-steps at once for every residue modulo 2^10, with the bounds and lines of
 //!   each step, for the walks above the memo;
-//! - [`drop`]: for every residue class r = 3 (mod 4) modulo 2^16, where its members first drop
+//! - `drop`: for every residue class r = 3 (mod 4) modulo 2^16, where its members first drop
 //!   below themselves and the largest value before;
-//! - [`drop_hot`]: the drop table in the 16-byte form that the summary path walks in order of n.
+//! - `drop_hot`: the drop table in the 16-byte form that the summary path walks in order of n.
 //!
 //! The residue classes walked class by class (`classes`) are built from the drop table's steps.
 //! A long call builds all of them up front, side by side on the pool's threads ([`warm`]).
