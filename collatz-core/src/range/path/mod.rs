@@ -214,3 +214,115 @@ pub(super) fn to_u16(v: u32, n: u64) -> Result<u16> {
         n,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NONE: MemoTables = MemoTables {
+        odd: false,
+        max: false,
+    };
+    const MAX: MemoTables = MemoTables {
+        odd: false,
+        max: true,
+    };
+    const ODD: MemoTables = MemoTables {
+        odd: true,
+        max: false,
+    };
+
+    #[test]
+    fn the_path_is_chosen_from_what_the_chunks_compute_read_and_write() {
+        let (mut tst, mut max) = (vec![0u16; 4], vec![0u64; 4]);
+        let summary = Slices::none(4);
+        let steps = Slices {
+            tst: Some(&mut tst),
+            ..Slices::none(4)
+        };
+        let choose = FastPath::choose;
+        // a default summary, growing the memo or not; with exact maxima; with odd steps
+        assert_eq!(
+            choose(Want::FAST, Tally::All, &summary, NONE, None),
+            FastPath::Summary
+        );
+        assert_eq!(
+            choose(Want::FAST, Tally::Odd, &summary, NONE, Some(NONE)),
+            FastPath::Summary
+        );
+        assert_eq!(
+            choose(Want::FAST, Tally::All, &summary, MAX, Some(MAX)),
+            FastPath::Dense
+        );
+        assert_eq!(
+            choose(Want::ALL, Tally::All, &summary, ODD, None),
+            FastPath::General
+        );
+        // step counts alone: into columns, the memo, or both
+        let tst_only = Want::TOTAL_STOPPING_TIME;
+        assert_eq!(
+            choose(tst_only, Tally::Off, &steps, NONE, None),
+            FastPath::Steps
+        );
+        assert_eq!(
+            choose(tst_only, Tally::OddColumns, &steps, NONE, Some(NONE)),
+            FastPath::Steps
+        );
+        assert_eq!(
+            choose(tst_only, Tally::Off, &summary, NONE, Some(NONE)),
+            FastPath::Steps
+        );
+        // (a memo with maxima to grow: the dense path writes them)
+        assert_eq!(
+            choose(tst_only, Tally::Off, &steps, NONE, Some(MAX)),
+            FastPath::Dense
+        );
+        // step counts and u64 maxima from a memo of maxima, unless the chunk grows the memo
+        let tst_and_max = Want {
+            max_excursion: true,
+            ..Want::TOTAL_STOPPING_TIME
+        };
+        let both = Slices {
+            tst: Some(&mut tst),
+            max: Some(MaxSlice::U64(&mut max)),
+            ..Slices::none(4)
+        };
+        assert_eq!(
+            choose(tst_and_max, Tally::Off, &both, MAX, None),
+            FastPath::StepsAndMax
+        );
+        assert_eq!(
+            choose(tst_and_max, Tally::Off, &both, MAX, Some(MAX)),
+            FastPath::Dense
+        );
+        assert_eq!(
+            choose(tst_and_max, Tally::Off, &both, NONE, None),
+            FastPath::Dense
+        );
+        // anything with odd steps, asked for or in the memo
+        let odd = Want {
+            odd_steps: true,
+            ..Want::TOTAL_STOPPING_TIME
+        };
+        assert_eq!(
+            choose(odd, Tally::Off, &Slices::none(4), NONE, None),
+            FastPath::General
+        );
+        assert_eq!(
+            choose(tst_only, Tally::Off, &Slices::none(4), ODD, None),
+            FastPath::General
+        );
+    }
+
+    #[test]
+    fn chunks_out_of_the_memos_reach_take_the_general_path() {
+        // n/2 and (3n+1)/4 of the chunk's last n must lie below p
+        // [8, 16): 15/2 = 7 and (3·15+1)/4 = 10
+        assert!(in_reach(8, 8, 11));
+        assert!(!in_reach(8, 8, 10));
+        // [1000, 1010): 1009/2 = 504 and (3·1009+1)/4 = 757
+        assert!(in_reach(1000, 10, 758));
+        assert!(!in_reach(1000, 10, 757));
+        assert!(!in_reach(1000, 10, 504));
+    }
+}
