@@ -14,8 +14,7 @@ use std::sync::Arc;
 
 use super::bounds::{memo_needed, wave_end, COLUMN_PREFIX, EVENS_FROM, MIN_MEMO_TARGET};
 use super::control::{Control, RunOptions};
-use super::memo::MemoView;
-use super::memo::{Memo, MemoSlot, Writer};
+use super::memo::{Memo, MemoSlot, MemoView, Writer};
 use super::path::{chunk, Reads, Work};
 use super::pipeline::{self, Growth};
 use super::pool::{self, in_pool};
@@ -68,6 +67,9 @@ impl RangeEngine {
         Ok(total.merge(whole))
     }
 
+    /// Every n of `range` (cut into `segments`, each (end, tally) with increasing ends, the last
+    /// at `range.end`) as one call, with exact maxima where `exact_max`: one summary per segment
+    /// (`None` without a tally).
     pub(super) fn run(
         &self,
         range: Range<u64>,
@@ -208,6 +210,8 @@ impl RangeEngine {
         (self.memo_bytes_cap / Memo::entry_bytes(odd, max)) as u64
     }
 
+    /// A short part of a call already in the pool (`ctl` is the call's): the prefix of
+    /// `columns()` from 1 through the memo. It grows the memo only if the writer is free.
     pub(super) fn run_in_pool(
         &self,
         range: Range<u64>,
