@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::range::{RangeEngine, RunOptions, Want};
+use crate::step::odd_run_u64;
 use crate::value::Value;
-use crate::walk::POW3;
 
 /// Counters of a [`StepCache`], readable at any time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -167,10 +167,9 @@ impl StepCache {
             if x < bound {
                 return Ok(steps + self.dense[x as usize] as u64);
             }
-            let a = x.trailing_ones().min(40);
-            match ((x >> a) + 1).checked_mul(POW3[a as usize] as u64) {
-                Some(v) => {
-                    x = v - 1;
+            match odd_run_u64(x) {
+                Some((y, a)) => {
+                    x = y;
                     steps += 2 * a as u64;
                 }
                 None => return Ok(steps + crate::total_stopping_time(Value::from(x))?),

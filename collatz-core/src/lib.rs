@@ -39,6 +39,7 @@ mod parse;
 pub mod range;
 pub mod shape;
 mod stats;
+mod step;
 #[cfg(feature = "store")]
 pub mod store;
 mod trajectory;

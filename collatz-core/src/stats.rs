@@ -177,6 +177,32 @@ fn stats_in(n: impl Into<Value>, limits: &Limits, width: Width) -> Result<Stats>
     })
 }
 
+/// What the range engine's exact path needs of one start value: [`Stats`] less the parity vector
+/// (which costs a push per step) and the start value.
+pub(crate) struct Counts {
+    /// C-steps to 1.
+    pub total_stopping_time: u64,
+    /// C-steps until the value first falls below n; 0 for n = 1.
+    pub stopping_time: u64,
+    /// Tripling steps.
+    pub odd_steps: u64,
+    /// The largest value of the trajectory, n included.
+    pub max: Value,
+}
+
+/// [`Counts`] of n, by the walk that [`stats`] takes, without its parity vector.
+pub(crate) fn counts(n: u64) -> Result<Counts> {
+    let n = checked_start(n, &Limits::UNLIMITED)?;
+    let mut k = StatsKernel::new(Limits::UNLIMITED, false, false);
+    let max = drive(&n, &mut k)?;
+    Ok(Counts {
+        total_stopping_time: k.steps,
+        stopping_time: k.stopping.unwrap_or(0),
+        odd_steps: k.odd,
+        max,
+    })
+}
+
 /// Follows the C-trajectory step by step until the value falls below the start, then strips
 /// runs of halvings at once; tracks the maximum after each 3x+1.
 struct StatsKernel {

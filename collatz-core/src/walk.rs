@@ -7,6 +7,7 @@ use num_traits::One;
 
 use crate::error::{Error, Limit, Result};
 use crate::limits::Limits;
+use crate::step::{odd_run_u128, odd_run_u64, residue_jump};
 use crate::value::{Repr, Value};
 
 /// An unsigned integer type the standard map can run on.
@@ -43,41 +44,22 @@ const JUMP: u32 = 32;
 
 /// T^JUMP(r) and the number of odd steps among them, for r < 2^JUMP (T^32(r) < 3^32 < 2^64).
 #[inline]
-fn jump_parts(mut r: u64) -> (u64, u32) {
-    let mut odd = 0;
-    for _ in 0..JUMP {
-        let is_odd = r & 1;
-        odd += is_odd as u32;
-        // odd: (3r + 1)/2 = r + (r >> 1) + 1; even: r >> 1
-        r = (r >> 1) + is_odd * (r + 1);
-    }
-    (r, odd)
+fn jump_parts(r: u64) -> (u64, u32) {
+    residue_jump(r, JUMP)
 }
 
-/// 3^k for k = 0..=80 (3^80 < 2^128 < 3^81).
-pub(crate) const POW3: [u128; 81] = {
-    let mut t = [1u128; 81];
-    let mut i = 1;
-    while i < 81 {
-        t[i] = t[i - 1] * 3;
-        i += 1;
-    }
-    t
-};
+/// 3^k for k = 0..=80 (defined with the steps that use it; `range::verify` reads it here).
+pub(crate) use crate::step::POW3;
 
 macro_rules! word_prim {
-    ($t:ty, $wider:ty, $max_run:expr) => {
+    ($t:ty, $wider:ty, $odd_run:path) => {
         impl Word for $t {
             type Wider = $wider;
             #[inline(always)]
             fn odd_run(&mut self) -> u64 {
-                // trailing ones of x = trailing zeros of x + 1; capped so 3^a fits
-                let a = self.trailing_ones().min($max_run);
-                let q = (*self >> a) + 1; // (x + 1) / 2^a, exact
-                let p = POW3[a as usize] as $t;
-                match q.checked_mul(p) {
-                    Some(v) => {
-                        *self = v - 1;
+                match $odd_run(*self) {
+                    Some((v, a)) => {
+                        *self = v;
                         a as u64
                     }
                     None => 0,
@@ -127,8 +109,8 @@ macro_rules! word_prim {
         }
     };
 }
-word_prim!(u64, u128, 40);
-word_prim!(u128, BigUint, 80);
+word_prim!(u64, u128, odd_run_u64);
+word_prim!(u128, BigUint, odd_run_u128);
 
 impl Word for BigUint {
     type Wider = BigUint;

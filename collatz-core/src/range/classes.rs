@@ -7,8 +7,17 @@
 //! access) and one store, with no table lookup per n. The 789 classes cover 87% of the
 //! n = 3 (mod 4); the residues modulo 2^K that do not drop within K steps (`rest`) are
 //! followed one by one, in order of n.
+//!
+//! When it runs: the `Steps`, `Summary` and `StepsAndMax` paths (`path/`) walk the classes over
+//! every chunk of at least 2^13 start values; the classes are built once per process from the
+//! drop table's residue steps. What it costs: a few hundred kilobytes of class tables, and per
+//! chunk a walk over the 789 classes (classes too sparse for the chunk are left to the
+//! one-by-one path, see [`sparse_from`]).
 
-use super::kernel::{descend, prefetch, residue_steps, DROP_BITS};
+use super::follow::descend;
+use super::memo::prefetch;
+use super::tables::DROP_BITS;
+use crate::step::residue_steps;
 use crate::walk::POW3;
 use std::sync::OnceLock;
 
@@ -54,9 +63,8 @@ pub(crate) const SPARSE_MIN: u32 = 8;
 
 /// The j0 for a chunk of `len` start values: classes with j >= j0 (a member or two in the
 /// chunk) are left to the one-by-one path, whose cost per member is lower than a class walk's
-/// fixed cost spread over so few. (Side by side, columns of [1, 10^6): all cores 1.16-1.20 ms
-/// against 1.23-1.28 ms with every class walked; one thread unchanged at 1.7 ms; a cut at 8
-/// members cost one thread 3%.)
+/// fixed cost spread over so few (measured: docs/performance.md, "Figures from the module
+/// docs").
 pub(crate) fn sparse_from(len: u64) -> u32 {
     let j = 64 - (len / 2).max(1).leading_zeros(); // about log2(len / 2)
     j.clamp(SPARSE_MIN, DROP_BITS + 1)
@@ -76,7 +84,7 @@ fn build() -> Classes {
     let mut class_j = vec![k + 1; 1 << (k - 2)];
     for r in (3..1u64 << k).step_by(4) {
         let mut steps = [(0u32, 0u64, 0u32); DROP_BITS as usize];
-        for (slot, step) in steps.iter_mut().zip(residue_steps(r)) {
+        for (slot, step) in steps.iter_mut().zip(residue_steps(r, DROP_BITS)) {
             *slot = step;
         }
         let Some(&(j, x, c)) = steps
@@ -210,23 +218,34 @@ pub(crate) fn fill_classes(
     Some((overflow, glide_sum))
 }
 
-/// [`fill_classes`] for columns of step counts and maxima, with a memo of both (`memo_tst`,
-/// `memo_max`, entries of [`base`, `p`)): writes `t` and `m` for every class member of
-/// [start, end) whose class has a peak line and whose T^j(n) is below p; the others are left
-/// to the caller, which is told them through `others` (in any order). `None` when a peak
-/// outgrows u64.
-#[allow(clippy::too_many_arguments)]
+/// The memo of step counts and maxima that [`fill_classes_max`] reads: the entries of
+/// [`base`, `p`).
+#[derive(Clone, Copy)]
+pub(crate) struct MaxMemo<'a> {
+    pub p: u64,
+    pub base: u64,
+    pub tst: &'a [u16],
+    pub max: &'a [u64],
+}
+
+/// [`fill_classes`] for columns of step counts and maxima, with a memo of both: writes `t` and
+/// `m` for every class member of [start, end) whose class has a peak line and whose T^j(n) is
+/// below the memo's bound p; the others are left to the caller, which is told them through
+/// `others` (in any order). `None` when a peak outgrows u64.
 pub(crate) fn fill_classes_max(
     start: u64,
     end: u64,
-    p: u64,
-    base: u64,
-    memo_tst: &[u16],
-    memo_max: &[u64],
+    memo: MaxMemo,
     t: &mut [u16],
     m: &mut [u64],
     others: &mut Vec<u64>,
 ) -> Option<u32> {
+    let MaxMemo {
+        p,
+        base,
+        tst: memo_tst,
+        max: memo_max,
+    } = memo;
     let mut overflow = 0u32;
     for c in &classes().classes {
         let period = 1u64 << c.j;
@@ -300,7 +319,7 @@ fn settle(late: &mut Vec<(usize, u32, usize)>, memo: &[u16], t: &mut [u16]) -> u
 }
 
 /// `t[i period] = memo[i mul] + steps` for every i that both slices reach; the OR of the
-/// values written. (A version without bounds checks ran no faster, side by side.)
+/// values written. (A version without bounds checks ran no faster: docs/performance.md.)
 #[inline(never)]
 pub(crate) fn stream(memo: &[u16], t: &mut [u16], mul: usize, period: usize, steps: u32) -> u32 {
     let mut overflow = 0u32;

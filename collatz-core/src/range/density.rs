@@ -21,8 +21,12 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::{check_range, split::column_slices, Columns, Control, MaxColumn, RangeEngine};
-use super::{RunOptions, Segments, Tally, Want, U64_MAX_EXCURSION_BOUND};
+use super::bounds::check_range;
+use super::control::{Control, RunOptions};
+use super::split::column_slices;
+use super::tables;
+use super::tally::{Segments, Tally};
+use super::{Columns, MaxColumn, RangeEngine, Want, U64_MAX_EXCURSION_BOUND};
 use crate::error::{Error, Result};
 use crate::fields::Field;
 
@@ -342,8 +346,8 @@ impl RangeEngine {
         let (lo, hi) = (computed[0].start, computed[computed.len() - 1].end);
         let writer = self.writer_for(&(lo..hi), want.odd_steps, exact_max, opts)?;
         let hist = super::pool::in_pool(opts, total, || {
-            if total >= super::WARM_FROM {
-                super::warm_tables();
+            if total >= tables::WARM_FROM {
+                tables::warm();
             }
             let mut writer = writer;
             let piece_len = PIECE.min(total) as usize;

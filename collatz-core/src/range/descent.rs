@@ -3,9 +3,9 @@
 //!
 //! It runs for the start values no sieve decides, about 0.5% of them far out, and takes most
 //! of a verification's time. Values are u128 while they fit: the loop strips the factors 2 of
-//! a value at once, and does a whole run of odd T-steps with one multiply (Bařina: an odd x
-//! ending in α one-bits has T^α(x) = 3^α (x + 1) / 2^α - 1), so one trip round the loop costs
-//! two trailing-bit counts, one compare with the start and one 128 x 64-bit multiply. A run
+//! a value at once, and does a whole run of odd T-steps with one multiply (the crate's odd run,
+//! `step::odd_run_u128`), so one trip round the loop costs two trailing-bit counts, one
+//! compare with the start and one 128 x 64-bit multiply. A run
 //! whose product would pass 2^128 moves the walk to big integers from that value on, exactly.
 //!
 //! The highest value of the 3x+1 map on a trajectory is 3y + 1 = 2 T(y) for the odd y before
@@ -15,32 +15,8 @@
 use num_bigint::BigUint;
 use num_traits::Zero;
 
+use crate::step::odd_run_u128;
 use crate::value::Value;
-
-/// The longest run of odd steps done with one multiply: 3^40 < 2^64.
-const MAX_RUN: u32 = 40;
-
-/// 3^a as u64, for a <= [`MAX_RUN`].
-const POW3_64: [u64; MAX_RUN as usize + 1] = {
-    let mut t = [1u64; MAX_RUN as usize + 1];
-    let mut i = 1;
-    while i <= MAX_RUN as usize {
-        t[i] = t[i - 1] * 3;
-        i += 1;
-    }
-    t
-};
-
-/// The largest y with 3^a y < 2^128, for a <= [`MAX_RUN`].
-const FITS: [u128; MAX_RUN as usize + 1] = {
-    let mut t = [0u128; MAX_RUN as usize + 1];
-    let mut i = 0;
-    while i <= MAX_RUN as usize {
-        t[i] = u128::MAX / POW3_64[i] as u128;
-        i += 1;
-    }
-    t
-};
 
 /// The highest T-value met after an odd step on the followed trajectories, and the smallest
 /// start value that met it.
@@ -126,13 +102,11 @@ pub(super) fn descend(mut x: u128, n: u128, peak: &mut Peak) -> Result<(), u128>
         if x < n {
             return Ok(());
         }
-        // x is odd: a run of a odd steps
-        let a = x.trailing_ones().min(MAX_RUN);
-        let y = (x >> a) + 1;
-        if y > FITS[a as usize] {
-            return Err(x);
-        }
-        x = y * POW3_64[a as usize] as u128 - 1;
+        // x is odd: a run of odd steps
+        x = match odd_run_u128(x) {
+            Some((y, _)) => y,
+            None => return Err(x),
+        };
         if x >= peak.t {
             peak.offer(x, n);
         }
@@ -189,13 +163,13 @@ impl<const L: usize> Lanes<L> {
                 if x < n {
                     return i;
                 }
-                let a = x.trailing_ones().min(MAX_RUN);
-                let y = (x >> a) + 1;
-                if y > FITS[a as usize] {
-                    descend_big(BigUint::from(x), n, peak);
-                    return i;
-                }
-                x = y * POW3_64[a as usize] as u128 - 1;
+                x = match odd_run_u128(x) {
+                    Some((y, _)) => y,
+                    None => {
+                        descend_big(BigUint::from(x), n, peak);
+                        return i;
+                    }
+                };
                 if x >= peak.t {
                     peak.offer(x, n);
                 }

@@ -13,6 +13,14 @@
 //! A memo that must grow past its capacity, or gain odd steps or maxima, is replaced: the
 //! writer builds a new one (copying the finished entries) and swaps it into the slot. Calls
 //! that loaded the old one keep reading it through their `Arc` until they end.
+//!
+//! Also here: the read-only view of a memo's finished entries ([`MemoView`], which the columns
+//! of a call from 1 also serve as) and the prefetch hint for the reads a block of start values
+//! is about to make ([`prefetch`]).
+//!
+//! When it runs: every chunk reads it; the chunks of a call that grows it write it. What it
+//! costs: 2 bytes per entry (step counts), 2 more with odd steps, 8 more with maxima, up to the
+//! engine's cap; a growth past the capacity copies the finished entries once.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -21,10 +29,81 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
-use super::kernel::{prefix_table, MemoView, PREFIX_LEN};
 use super::split::MemoSlices;
+use super::tables::{prefix_table, PREFIX_LEN};
 use super::CancelToken;
 use crate::error::{Error, Result};
+
+/// Asks the CPU to start loading `v[i]` into the cache: a hint, which does nothing where i is
+/// out of bounds or on targets without a prefetch instruction. The memo reads of a block of
+/// start values are computed first and prefetched, then read: they miss the cache together
+/// rather than one after another.
+#[inline(always)]
+pub(crate) fn prefetch<T>(v: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(entry) = v.get(i) {
+        #[allow(unsafe_code)]
+        // SAFETY: `_mm_prefetch` needs only SSE, part of every x86_64 target; a prefetch never
+        // faults and changes no memory, and the address is that of a live element of the slice
+        // anyway.
+        unsafe {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            _mm_prefetch::<_MM_HINT_T0>((entry as *const T).cast::<i8>());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (v, i);
+}
+
+/// Which tables a memo (or a view of one) holds besides step counts: what the choice of a
+/// chunk's path depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct MemoTables {
+    /// Odd steps.
+    pub odd: bool,
+    /// Maximum excursions.
+    pub max: bool,
+}
+
+/// Read access to results for every x in [base, base + len): a prefix of the memo (base 0),
+/// or the columns already computed by a call whose range starts at 1 (base 1).
+#[derive(Clone, Copy)]
+pub(crate) struct MemoView<'a> {
+    pub base: usize,
+    pub tst: &'a [u16],
+    pub odd: Option<&'a [u16]>,
+    pub max: Option<&'a [u64]>,
+}
+
+impl MemoView<'_> {
+    /// The tables the view holds.
+    pub fn tables(&self) -> MemoTables {
+        MemoTables {
+            odd: self.odd.is_some(),
+            max: self.max.is_some(),
+        }
+    }
+
+    /// Asks the CPU to start loading the step count of x into the cache (a hint; it does
+    /// nothing where x is outside the view or on targets without a prefetch instruction).
+    #[inline(always)]
+    pub fn prefetch_tst(&self, x: u64) {
+        prefetch(self.tst, (x as usize).wrapping_sub(self.base));
+    }
+
+    #[inline(always)]
+    pub fn tst_at(&self, x: u64) -> u32 {
+        self.tst[x as usize - self.base] as u32
+    }
+    #[inline(always)]
+    pub fn odd_at(&self, x: u64) -> u32 {
+        self.odd.map_or(0, |o| o[x as usize - self.base] as u32)
+    }
+    #[inline(always)]
+    pub fn max_at(&self, x: u64) -> Option<u64> {
+        self.max.map(|m| m[x as usize - self.base])
+    }
+}
 
 /// One table of the memo: `cap` entries at a fixed address, written through raw pointers by
 /// chunks that own disjoint parts of it (see [`Memo::write`]).
@@ -204,6 +283,14 @@ impl Memo {
         self.max.is_some()
     }
 
+    /// The tables the memo holds.
+    pub fn tables(&self) -> MemoTables {
+        MemoTables {
+            odd: self.has_odd(),
+            max: self.has_max(),
+        }
+    }
+
     /// Bytes per entry with the given tables.
     pub fn entry_bytes(odd: bool, max: bool) -> usize {
         2 + 2 * odd as usize + 8 * max as usize
@@ -343,8 +430,49 @@ impl Drop for Writer<'_> {
     }
 }
 
+/// A memo for the tests of the walks and tables.
+#[cfg(test)]
+pub(super) mod testing {
+    use super::MemoView;
+    use crate::stats;
+
+    /// Every entry below `bound`, computed one by one: the tables a memo would hold.
+    pub(in crate::range) struct TestMemo {
+        pub tst: Vec<u16>,
+        pub odd: Vec<u16>,
+        pub max: Vec<u64>,
+    }
+
+    impl TestMemo {
+        pub fn view(&self) -> MemoView<'_> {
+            MemoView {
+                base: 0,
+                tst: &self.tst,
+                odd: Some(&self.odd),
+                max: Some(&self.max),
+            }
+        }
+    }
+
+    pub(in crate::range) fn memo_upto(bound: u64) -> TestMemo {
+        let mut m = TestMemo {
+            tst: vec![0, 0],
+            odd: vec![0, 0],
+            max: vec![0, 1],
+        };
+        for n in 2..bound {
+            let s = stats(n).unwrap();
+            m.tst.push(s.total_stopping_time as u16);
+            m.odd.push(s.odd_steps as u16);
+            m.max.push(s.max.as_u64().unwrap());
+        }
+        m
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::memo_upto;
     use super::*;
 
     #[test]
@@ -445,5 +573,35 @@ mod tests {
                 "still waiting after the release"
             );
         });
+    }
+
+    #[test]
+    fn prefetch_is_only_a_hint() {
+        let memo = memo_upto(100);
+        let before = memo.tst.clone();
+        let view = memo.view();
+        // inside, at the edges and outside the view (which it must ignore), and with a base
+        for x in [0, 1, 50, 99, 100, 101, u64::MAX] {
+            view.prefetch_tst(x);
+        }
+        let shifted = MemoView {
+            base: 10,
+            tst: &memo.tst[10..],
+            odd: None,
+            max: None,
+        };
+        for x in [0, 9, 10, 99, 100, u64::MAX] {
+            shifted.prefetch_tst(x);
+        }
+        assert_eq!(memo.tst, before);
+        assert_eq!(view.tst_at(27), 111);
+        // the generic form, on other element types and out of bounds
+        let wide = vec![7u64; 10];
+        for i in [0, 9, 10, usize::MAX] {
+            prefetch(&wide, i);
+            prefetch(&memo.tst, i);
+        }
+        prefetch::<u64>(&[], 0);
+        assert_eq!(wide, vec![7u64; 10]);
     }
 }

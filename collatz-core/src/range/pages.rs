@@ -1,9 +1,14 @@
-//! Transparent huge pages for the engine's large tables.
+//! Memory for the engine's large tables: zeroed columns that fail with an error rather than an
+//! abort ([`zeroed`]), and transparent huge pages ([`advise_huge`]).
 //!
 //! The memo is read at random (the n = 3 (mod 4) lookups land anywhere below n), so with 4 KiB
 //! pages nearly every lookup also misses the TLB. On Linux, where transparent huge pages are
 //! commonly in `madvise` mode, the engine reserves each large table at its final size first and
 //! asks for 2 MiB pages before touching it. Elsewhere this is a no-op.
+//!
+//! When it runs: once per column or memo table, as it is allocated. It costs one `madvise`.
+
+use crate::error::{Error, Result};
 
 /// Tables smaller than this are left alone.
 const MIN_BYTES: usize = 8 << 20;
@@ -36,6 +41,29 @@ pub(crate) fn advise_huge<T>(v: &Vec<T>) {
             }
         }
     }
+}
+
+/// A zeroed column of `len` entries if `wanted`; an error rather than an abort when the
+/// memory cannot be reserved.
+pub(super) fn zeroed<T: Clone + Default>(wanted: bool, len: usize) -> Result<Option<Vec<T>>> {
+    if !wanted {
+        return Ok(None);
+    }
+    // first make sure the memory can be had (an error, not an abort) ...
+    let mut probe: Vec<T> = Vec::new();
+    probe
+        .try_reserve_exact(len)
+        .map_err(|_| Error::OutOfMemory {
+            what: "a column",
+            bytes: (len as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+        })?;
+    drop(probe);
+    // ... then take it zeroed: `vec![0; len]` asks the allocator for zeroed memory, which for
+    // large tables is fresh pages the kernel zeroes on first touch, so the columns are not
+    // written twice (once with zeros, once by the engine)
+    let v = vec![T::default(); len];
+    advise_huge(&v);
+    Ok(Some(v))
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! A call's start values as one stream of chunks, with no barrier between memo waves.
 //!
 //! Growing the memo in waves [P, 9P/8), each chunk of a wave reading only below P, makes every
-//! thread wait for a wave's last chunk before the next wave starts: on two threads the waves
-//! of [1, 10^8) kept the threads busy 93-96% of the time, over 57 barriers. Here the threads
+//! thread wait for a wave's last chunk before the next wave starts (what that cost is in
+//! docs/performance.md, "no barrier between memo waves"). Here the threads
 //! take chunks in order of n from one queue, across the whole range: the part the memo already
 //! holds, the memo's growth, and the read-only rest past it. A chunk [s, e) reads the memo
 //! below the watermark W (every n below W is finished) and, where the memo grows, writes its
@@ -11,17 +11,27 @@
 //! at most s/(8T) long on T threads, so on two threads W is almost always there already: the
 //! threads wait only when one of them is held up. Results are those of any other chunking;
 //! summaries merge in order of n, one per segment of the range.
+//!
+//! Each segment's path ([`Work`]) is chosen here once, for the chunks that read the memo and
+//! for those that also write its growth; a chunk takes its segment's.
+//!
+//! When it runs: every range call but the waves of `columns()` from 1. What it costs: two
+//! short mutexes per chunk (the queue and the merge front), and, rarely, a spin on the
+//! watermark.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::leaf::chunk;
+use super::bounds::memo_needed;
+use super::control::Control;
 use super::memo::{Memo, Writer};
+use super::path::{chunk, Reads, Work};
 use super::pool::on_every_thread;
 use super::split::{run_chunk, Slices};
-use super::{memo_needed, merge_opt, Control, Summary, Tally, Want};
+use super::tally::{merge_opt, Tally};
+use super::{Summary, Want};
 use crate::error::{Error, Result};
 
 /// How a [`run`] grows the memo.
@@ -43,7 +53,6 @@ pub(super) struct Growth<'w> {
 /// growing it). One summary per segment (`None` without a tally). On failure the memo keeps
 /// the entries of the chunks finished below the first unfinished one, and the error is that
 /// of the first failed chunk in order of n.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     memo: &Memo,
     grow: Option<Growth<'_>>,
@@ -65,15 +74,27 @@ pub(super) fn run(
         return Ok(Vec::new());
     }
     let threads = rayon::current_num_threads().max(1);
+    // each segment's path, chosen once: for the chunks that read the memo, and for those that
+    // also write its growth
+    let tables = memo.tables();
+    let works = segments
+        .iter()
+        .map(|&(_, tally)| {
+            [
+                Work::new(want, tally, &out, tables, None),
+                Work::new(want, tally, &out, tables, Some(tables)),
+            ]
+        })
+        .collect();
     let run = Run {
         memo,
         release,
         p0,
         grow_end,
         segments,
+        works,
         threads: threads as u64,
         chunk: run_chunk(out.len, ctl.opts.chunk_size, threads).max(1) as u64,
-        want,
         ctl,
         queue: Mutex::new(Queue {
             next: range.start,
@@ -126,10 +147,11 @@ struct Run<'m, 'o, 'c> {
     /// The memo grows to here (`p0` if it does not grow).
     grow_end: u64,
     segments: &'c [(u64, Tally)],
+    /// Each segment's work, for the chunks that read the memo and for those that grow it.
+    works: Vec<[Work; 2]>,
     threads: u64,
     /// The longest chunk.
     chunk: u64,
-    want: Want,
     ctl: &'c Control<'c>,
     /// The chunks not yet taken.
     queue: Mutex<Queue<'o>>,
@@ -157,7 +179,8 @@ struct Piece<'o> {
     range: Range<u64>,
     /// Whether it writes memo entries (it lies in the memo's growth).
     grows: bool,
-    tally: Tally,
+    /// What it computes, and its path.
+    work: Work,
     out: Slices<'o>,
 }
 
@@ -213,8 +236,9 @@ impl<'o> Run<'_, 'o, '_> {
             return None;
         }
         let s = q.next;
-        let (seg_end, tally) = self.segments[q.segment];
+        let (seg_end, _) = self.segments[q.segment];
         let grows = s >= self.p0 && s < self.grow_end;
+        let work = self.works[q.segment][grows as usize];
         let len = if grows {
             growing_len(s, self.threads, self.chunk)
         } else {
@@ -237,7 +261,7 @@ impl<'o> Run<'_, 'o, '_> {
             index: q.index - 1,
             range: s..e,
             grows,
-            tally,
+            work,
             out,
         })
     }
@@ -270,16 +294,12 @@ impl<'o> Run<'_, 'o, '_> {
         // watermark, which passes s only once this chunk is done.
         #[allow(unsafe_code)]
         let memo_out = piece.grows.then(|| unsafe { self.memo.write(s..e) });
-        let summary = chunk(
-            s,
-            piece.out,
+        let reads = Reads {
             p,
-            &view,
-            memo_out,
-            piece.tally,
-            self.want,
-            self.ctl,
-        )?;
+            view: &view,
+            ctl: self.ctl,
+        };
+        let summary = chunk(s, piece.out, memo_out, reads, piece.work)?;
         Ok(Some(summary))
     }
 

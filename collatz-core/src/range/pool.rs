@@ -16,6 +16,9 @@
 //! - Loops reach each thread through the thread's broadcast queue, never its deque: a thread
 //!   that yields must not find a sibling loop of its own call there (running it nested would
 //!   leave the other threads idle).
+//!
+//! When it runs: around every range call ([`in_pool`]) and for every unit of work. What it
+//! costs: a long call's own pool is built once and kept; a yield per unit.
 
 use std::sync::Mutex;
 

@@ -23,6 +23,8 @@
 
 use std::sync::OnceLock;
 
+use crate::step::{residue_jump, t_step};
+
 /// 3^i as u64, for i <= 40.
 const POW3_64: [u64; 41] = {
     let mut t = [1u64; 41];
@@ -169,11 +171,8 @@ impl Walk {
 /// falls below itself at this step.
 #[inline]
 fn step(k: u32, r: u64, x: u64, parent: Node) -> Option<Node> {
-    let (x, c) = if x & 1 == 1 {
-        (x + (x >> 1) + 1, parent.c + 1)
-    } else {
-        (x >> 1, parent.c)
-    };
+    let (x, odd) = t_step(x);
+    let c = parent.c + odd;
     let j = parent.j + 1;
     // T^j(n) = 3^c q' + x with q' = n >> j >= 2^(k - j) for every n >= 2^k; in u64 for
     // k <= 36: (2^j - 3^c) 2^(k - j) < 2^k, 3^c 2^(k - j) <= 3^k < 2^58, x < 2^k (3/2)^k < 2^58
@@ -216,16 +215,8 @@ pub(super) fn join_table() -> &'static [u64] {
         // (c, T^j(r)) in one key: T^j(r) < 2^j (3/2)^j < 2^32 for j = 20
         let mut keys: Vec<(u64, u32)> = (0..size as u64)
             .map(|r| {
-                let (mut x, mut c) = (r, 0u64);
-                for _ in 0..JOIN_BITS {
-                    if x & 1 == 1 {
-                        x += (x >> 1) + 1;
-                        c += 1;
-                    } else {
-                        x >>= 1;
-                    }
-                }
-                (c << 40 | x, r as u32)
+                let (x, c) = residue_jump(r, JOIN_BITS);
+                ((c as u64) << 40 | x, r as u32)
             })
             .collect();
         keys.sort_unstable();

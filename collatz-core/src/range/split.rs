@@ -1,10 +1,15 @@
 //! Output slices and their division into chunks: disjoint `&mut` sub-slices of the columns
 //! and of the memo, taken in order by the threads of [`super::pipeline`], or split with rayon
 //! `join` by [`par_run`] (the waves of `columns()` from 1 past the memo).
+//!
+//! When it runs: once per chunk, as a chunk is taken. It costs nothing measurable: the slices
+//! are split, never copied.
 
 use std::ops::Range;
 
-use super::{merge_opt, Columns, Control, MaxColumn, Summary};
+use super::control::Control;
+use super::tally::merge_opt;
+use super::{Columns, MaxColumn, Summary};
 use crate::error::Result;
 
 /// Output slices for entries `part` of the columns.

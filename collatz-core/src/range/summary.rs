@@ -1,9 +1,13 @@
 //! [`Summary`]: counts, sums, extremes, the histogram and the records of a range, merged
 //! associatively so that any split into chunks and any thread count give the same result.
+//!
+//! When it runs: the chunks of a summary each make one (the general and dense paths through
+//! [`Acc`], the summary path directly), and the pipeline merges them in order of n. What it
+//! costs: a merge per chunk, in time proportional to the histogram and the records.
 
 use serde::{Deserialize, Serialize};
 
-use super::kernel::Out;
+use super::follow::Out;
 use super::Want;
 
 /// A record: a start value whose statistic beats every smaller start value of the range.

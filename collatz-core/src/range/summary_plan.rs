@@ -25,9 +25,12 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::bounds::check_range;
+use super::control::RunOptions;
+use super::split::Slices;
 use super::summary::{evens_of, merge_interleaved};
-use super::Tally;
-use super::{check_range, ChunkPlan, RangeEngine, RunOptions, Segments, Slices, Summary};
+use super::tally::{Segments, Tally};
+use super::{ChunkPlan, RangeEngine, Summary};
 use super::{Want, EVENS_FROM};
 use crate::error::{Error, Result};
 

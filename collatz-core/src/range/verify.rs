@@ -28,9 +28,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::control::{Control, RunOptions};
 use super::descent::{self, Peak};
 use super::sieve::{self, Drop, SIEVE_BITS, SMALL_BITS};
-use super::{Control, RunOptions};
 use crate::error::{Error, Result};
 use crate::value::Value;
 
