@@ -86,39 +86,36 @@ pub fn map_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<BigInt> {
 /// A bound of a range of start values: an int in [0, 2^64).
 pub fn bound(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
     check_int(obj, what, "an int between 1 and 2**64 - 1")?;
-    if let Ok(n) = obj.extract::<u64>() {
-        return Ok(n);
+    match obj.extract::<u64>() {
+        Ok(n) => Ok(n),
+        Err(_) => Err(bound_error(obj, what, "below 2**64 for range calls")?),
     }
-    let n: BigInt = obj.extract()?;
-    if n.sign() == Sign::Minus {
-        return Err(error(Error::InvalidArgument(format!(
-            "{what} must be positive, got {}",
-            shown(&n)
-        ))));
-    }
-    Err(overflow_error(format!(
-        "{what} must be below 2**64 for range calls, got an int of {} bits",
-        n.bits()
-    )))
 }
 
 /// A bound of a verification: an int between 1 and 2**128 - 1 (past it, `CollatzOverflowError`).
 pub fn wide_bound(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u128> {
     check_int(obj, what, "an int between 1 and 2**128 - 1")?;
-    if let Ok(n) = obj.extract::<u128>() {
-        return Ok(n);
+    match obj.extract::<u128>() {
+        Ok(n) => Ok(n),
+        Err(_) => Err(bound_error(obj, what, "below 2**128 for verify")?),
     }
+}
+
+/// Why an int did not fit a bound: negative (`CollatzValueError`), or not `limit`
+/// (`CollatzOverflowError`).
+fn bound_error(obj: &Bound<'_, PyAny>, what: &str, limit: &str) -> PyResult<PyErr> {
     let n: BigInt = obj.extract()?;
-    if n.sign() == Sign::Minus {
-        return Err(error(Error::InvalidArgument(format!(
+    Ok(if n.sign() == Sign::Minus {
+        error(Error::InvalidArgument(format!(
             "{what} must be positive, got {}",
             shown(&n)
-        ))));
-    }
-    Err(overflow_error(format!(
-        "{what} must be below 2**128 for verify, got an int of {} bits",
-        n.bits()
-    )))
+        )))
+    } else {
+        overflow_error(format!(
+            "{what} must be {limit}, got an int of {} bits",
+            n.bits()
+        ))
+    })
 }
 
 /// An int argument of the Rust integer type `T` (a size, a limit, a map's coefficient): a

@@ -47,7 +47,20 @@ pub(super) fn wave_end(p: u64, limit: u64) -> u64 {
 /// assert!(matches!(check_range(&(10..5)), Err(Error::InvalidArgument(_))));
 /// ```
 pub fn check_range(range: &Range<u64>) -> Result<()> {
-    if range.start == 0 {
+    check_order(range)?;
+    if range.end - range.start > usize::MAX as u64 / 16 {
+        return Err(Error::InvalidArgument(
+            "range too long for this platform".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The checks every range takes: a start of at least 1, and an end not below it.
+pub(super) fn check_order<T: Copy + PartialOrd + std::fmt::Display + From<u8>>(
+    range: &Range<T>,
+) -> Result<()> {
+    if range.start == T::from(0) {
         return Err(Error::Zero);
     }
     if range.end < range.start {
@@ -55,11 +68,6 @@ pub fn check_range(range: &Range<u64>) -> Result<()> {
             "empty range: end {} is below start {}",
             range.end, range.start
         )));
-    }
-    if range.end - range.start > usize::MAX as u64 / 16 {
-        return Err(Error::InvalidArgument(
-            "range too long for this platform".into(),
-        ));
     }
     Ok(())
 }

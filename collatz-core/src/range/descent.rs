@@ -272,12 +272,12 @@ fn follow_big(n: u128, k: u32, peak: &mut Peak) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The peak (a value of the 3x+1 map) of n's walk to below n, step by step in big integers,
-    /// and whether it stays at or above n for k T-steps.
-    fn oracle(n: u128, k: u32) -> (bool, BigUint) {
+    /// and whether it stays at or above n for k T-steps (the tests of `verify` use it too).
+    pub(in crate::range) fn oracle(n: u128, k: u32) -> (bool, BigUint) {
         let start = BigUint::from(n);
         let (mut x, mut best, mut t) = (start.clone(), start.clone(), 0);
         loop {
@@ -311,7 +311,7 @@ mod tests {
         ];
         let mut seen_followed = 0;
         for &n0 in &starts {
-            for n in n0..n0 + 64 {
+            for n in n0..n0.saturating_add(64) {
                 let mut peak = Peak::new();
                 let followed = follow(n, k, &mut peak);
                 let (f, best) = oracle(n, k);

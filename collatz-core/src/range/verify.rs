@@ -150,66 +150,90 @@ enum Item {
 /// assert!(matches!(check_verify_range(&(1..u128::MAX)), Err(Error::InvalidArgument(_))));
 /// ```
 pub fn check_verify_range(range: &Range<u128>) -> Result<u64> {
-    if range.start == 0 {
-        return Err(Error::Zero);
-    }
-    if range.end < range.start {
-        return Err(Error::InvalidArgument(format!(
-            "empty range: end {} is below start {}",
-            range.end, range.start
-        )));
-    }
+    super::bounds::check_order(range)?;
     u64::try_from(range.end - range.start).map_err(|_| {
         Error::InvalidArgument("a verification takes at most 2^64 - 1 numbers per call".into())
     })
 }
 
-/// The items of a range.
-fn items(range: &Range<u128>) -> Vec<Item> {
-    let k = SIEVE_BITS;
-    let mut out = Vec::new();
-    let split = range.start.max(1 << k).min(range.end);
-    let mut by_number = |r: Range<u128>| {
-        let mut lo = r.start;
-        while lo < r.end {
-            let hi = lo.saturating_add(NUMBER_BLOCK).min(r.end);
-            out.push(Item::Numbers(lo..hi));
-            lo = hi;
+/// The items of a range, made one at a time as the threads take them (a range of 2^64 numbers
+/// has 2^32 of them).
+struct Items {
+    /// The parts walked number by number, in blocks of [`NUMBER_BLOCK`] (at most two).
+    numbers: Vec<Range<u128>>,
+    /// The part walked by class (empty when none), from q = `q_first` on.
+    classes: Range<u128>,
+    q_first: u128,
+    /// Blocks of [`Q_BLOCK`] values of q in `classes`.
+    q_blocks: u128,
+}
+
+impl Items {
+    fn new(range: &Range<u128>) -> Items {
+        let k = SIEVE_BITS;
+        let split = range.start.max(1 << k).min(range.end);
+        let high = split..range.end;
+        let low = range.start..split;
+        if high.end - high.start < BY_CLASS_FROM {
+            return Items {
+                numbers: vec![low, high],
+                classes: 0..0,
+                q_first: 0,
+                q_blocks: 0,
+            };
         }
-    };
-    by_number(range.start..split);
-    let high = split..range.end;
-    if high.end - high.start < BY_CLASS_FROM {
-        by_number(high);
-        return out;
-    }
-    let (q_first, q_last) = (high.start >> k, (high.end - 1) >> k);
-    let mut q = q_first;
-    while q <= q_last {
-        let qs = q..q.saturating_add(Q_BLOCK).min(q_last + 1);
-        let lo = (qs.start << k).max(high.start);
-        let hi = ((qs.end - 1) << k | ((1 << k) - 1)).min(high.end - 1) + 1;
-        let numbers = hi - lo;
-        let parts = 1u128 << PREFIX_BITS;
-        for prefix in 0..parts {
-            let share = numbers * (prefix + 1) / parts - numbers * prefix / parts;
-            out.push(Item::Classes {
-                prefix: prefix as u64,
-                qs: qs.clone(),
-                range: lo..hi,
-                share: share as u64,
-            });
+        let (q_first, q_last) = (high.start >> k, (high.end - 1) >> k);
+        Items {
+            numbers: Vec::from([low]),
+            q_first,
+            q_blocks: (q_last - q_first) / Q_BLOCK + 1,
+            classes: high,
         }
-        q = qs.end;
     }
-    out
+
+    fn blocks(r: &Range<u128>) -> u128 {
+        (r.end - r.start).div_ceil(NUMBER_BLOCK)
+    }
+
+    fn len(&self) -> u128 {
+        let numbers: u128 = self.numbers.iter().map(Items::blocks).sum();
+        numbers + (self.q_blocks << PREFIX_BITS)
+    }
+
+    /// Item i, for i < `len()`.
+    fn get(&self, mut i: u128) -> Item {
+        for r in &self.numbers {
+            if i < Items::blocks(r) {
+                let lo = r.start + i * NUMBER_BLOCK;
+                return Item::Numbers(lo..lo.saturating_add(NUMBER_BLOCK).min(r.end));
+            }
+            i -= Items::blocks(r);
+        }
+        let k = SIEVE_BITS;
+        let (block, prefix) = (i >> PREFIX_BITS, i & ((1 << PREFIX_BITS) - 1));
+        let q = self.q_first + block * Q_BLOCK;
+        let q_end = q
+            .saturating_add(Q_BLOCK)
+            .min(((self.classes.end - 1) >> k) + 1);
+        let lo = (q << k).max(self.classes.start);
+        let hi = ((q_end - 1) << k | ((1 << k) - 1)).min(self.classes.end - 1) + 1;
+        // the block's numbers, shared out among the prefixes (for progress)
+        let (numbers, parts) = (hi - lo, 1u128 << PREFIX_BITS);
+        let share = numbers * (prefix + 1) / parts - numbers * prefix / parts;
+        Item::Classes {
+            prefix: prefix as u64,
+            qs: q..q_end,
+            range: lo..hi,
+            share: share as u64,
+        }
+    }
 }
 
 pub(super) fn verify(range: Range<u128>, opts: &RunOptions) -> Result<Verification> {
     let len = check_verify_range(&range)?;
     let ctl = Control::new(len, opts);
-    let items = items(&range);
-    let part = run_items(&items, &|item| run_item(item, &ctl))?.unwrap_or_else(Part::new);
+    let items = Items::new(&range);
+    let part = run_items(&items, &|item| run_item(&item, &ctl))?.unwrap_or_else(Part::new);
     let (max_value, max_value_n) = part.peak.value(range.start);
     Ok(Verification {
         start: range.start,
@@ -335,18 +359,21 @@ fn by_class(prefix: u64, qs: Range<u128>, range: &Range<u128>, ctl: &Control) ->
 /// Runs every item on the threads of the current pool, each thread taking the next item until
 /// none is left, and lets the pool run another call's waiting job between items (as
 /// `pool::on_every_thread` does, with a result per thread).
-fn run_items<F>(items: &[Item], f: &F) -> Result<Option<Part>>
+fn run_items<F>(items: &Items, f: &F) -> Result<Option<Part>>
 where
-    F: Fn(&Item) -> Result<Part> + Sync,
+    F: Fn(Item) -> Result<Part> + Sync,
 {
+    let len = items.len();
     let next = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
     let work = || {
         let mut acc: Option<Part> = None;
         while !failed.load(Ordering::Relaxed) {
-            let i = next.fetch_add(1, Ordering::Relaxed) as usize;
-            let Some(item) = items.get(i) else { break };
-            let part = f(item).inspect_err(|_| {
+            let i = next.fetch_add(1, Ordering::Relaxed) as u128;
+            if i >= len {
+                break;
+            }
+            let part = f(items.get(i)).inspect_err(|_| {
                 failed.store(true, Ordering::Relaxed);
             })?;
             acc = Some(match acc {
@@ -406,7 +433,8 @@ mod tests {
         first[&key(r)] < r
     }
 
-    /// The verification of `range` by an independent walk in big integers, step by step: the
+    /// The verification of `range` by an independent walk in big integers, step by step (the
+    /// oracle of `descent`'s tests), after the mod-9 test and an independent join test: the
     /// followed count, the highest value and its smallest start value.
     fn oracle(range: Range<u128>) -> (u64, Value, u128) {
         let (mut followed, mut best, mut best_n) = (0, BigUint::from(0u32), range.start);
@@ -414,21 +442,8 @@ mod tests {
             if n < 2 || [2, 4, 5, 8].contains(&(n % 9)) || joins(n) {
                 continue;
             }
-            let start = BigUint::from(n);
-            let (mut x, mut top, mut t) = (start.clone(), start.clone(), 0u32);
-            loop {
-                if x.bit(0) {
-                    x = &x * 3u32 + 1u32;
-                    top = top.max(x.clone());
-                } else {
-                    x >>= 1u32;
-                    t += 1;
-                    if x < start {
-                        break;
-                    }
-                }
-            }
-            if t > SIEVE_BITS {
+            let (stays, top) = super::descent::tests::oracle(n, SIEVE_BITS);
+            if stays {
                 followed += 1;
                 if top > best {
                     (best, best_n) = (top, n);
@@ -501,7 +516,8 @@ mod tests {
     #[test]
     fn long_ranges_go_by_class_and_cover_every_number_once() {
         let range = (1u128 << 40) + 777..(1 << 40) + 777 + (3 << 32) + 99;
-        let items = items(&range);
+        let items = Items::new(&range);
+        let items: Vec<Item> = (0..items.len()).map(|i| items.get(i)).collect();
         let mut numbers = 0u128;
         let mut class_items = 0;
         for item in &items {
@@ -515,13 +531,38 @@ mod tests {
         }
         assert_eq!(numbers, range.end - range.start);
         assert_eq!(class_items, 1 << PREFIX_BITS);
+        // several blocks of q: every number once, the last item ending at the range's end
+        let range = (1u128 << 60) + 5..(1 << 60) + 5 + (3 << 42) + (1 << 40);
+        let items = Items::new(&range);
+        assert_eq!(items.len(), 4 << PREFIX_BITS);
+        let mut numbers = 0u128;
+        for i in 0..items.len() {
+            let Item::Classes {
+                share, range: r, ..
+            } = items.get(i)
+            else {
+                panic!("item {i} is not by class")
+            };
+            numbers += share as u128;
+            assert!(range.start <= r.start && r.end <= range.end);
+        }
+        assert_eq!(numbers, range.end - range.start);
+        // the longest range a call takes: its items are made as they are taken
+        let range = 1u128 << 100..(1 << 100) + u64::MAX as u128;
+        let items = Items::new(&range);
+        assert_eq!(items.len(), (1 << 22) << PREFIX_BITS);
+        let Item::Classes { range: last, .. } = items.get(items.len() - 1) else {
+            panic!("not by class")
+        };
+        assert_eq!(last.end, range.end);
         // below 2^32 and short: by number
         assert!(items_are_numbers(&(1..1 << 30)));
         assert!(items_are_numbers(&((1 << 50)..(1 << 50) + (1 << 20))));
     }
 
     fn items_are_numbers(range: &Range<u128>) -> bool {
-        items(range).iter().all(|i| matches!(i, Item::Numbers(_)))
+        let items = Items::new(range);
+        (0..items.len()).all(|i| matches!(items.get(i), Item::Numbers(_)))
     }
 
     #[test]
