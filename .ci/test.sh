@@ -42,6 +42,17 @@ if [ "$got" != "$expected" ]; then
 fi
 echo "installed collatz: stats 27 --json as expected"
 
+echo "== the crate as published: cargo publish --dry-run, docs as docs.rs builds them"
+cargo publish --dry-run -p collatz-core --locked
+# all features and --cfg docsrs (the doc_cfg marks need the nightly feature gate: RUSTC_BOOTSTRAP)
+RUSTC_BOOTSTRAP=1 RUSTDOCFLAGS="--cfg docsrs -D warnings" \
+    cargo doc -p collatz-core --all-features --no-deps --locked
+grep -q "Available on <strong>crate feature <code>store</code></strong> only" \
+    target/doc/collatz_core/store/index.html || {
+    echo "docs.rs build: the store module is not marked with its feature" >&2
+    exit 1
+}
+
 echo "== fuzz crate: fmt, clippy, corpus replay"
 (
     cd fuzz

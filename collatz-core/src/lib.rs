@@ -28,6 +28,8 @@
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs`: feature-gated items say which feature they need
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod cache;
 mod error;
@@ -41,6 +43,7 @@ pub mod shape;
 mod stats;
 mod step;
 #[cfg(feature = "store")]
+#[cfg_attr(docsrs, doc(cfg(feature = "store")))]
 pub mod store;
 mod trajectory;
 mod tree;
@@ -48,6 +51,11 @@ mod value;
 mod walk;
 
 pub use error::{Error, Limit, Result};
+
+/// The crate's README, whose example runs as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use fields::{Field, FieldCase};
 pub use limits::Limits;
 pub use map::{Map, MapRun, Outcome};

@@ -63,4 +63,7 @@ test("CommonJS and ESM entry points export the same functions", () => {
     assert.equal(cjs[name], c[name], name);
   }
   assert.equal(c.version(), require("../package.json").version);
+  // one version for the crate, the npm package and the Python package (the workspace's)
+  const cargo = require("node:fs").readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
+  assert.equal(c.version(), /\[workspace\.package\]\s*version = "([^"]+)"/.exec(cargo)[1]);
 });

@@ -201,6 +201,17 @@ def test_lazy_trajectory_of_a_huge_value():
 
 def test_surface():
     assert isinstance(ce.__version__, str) and ce.__version__.count(".") == 2
+    # one version for the crate, the Python package and the npm package (the workspace's)
+    import json
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    if (root / "Cargo.toml").exists():
+        cargo = (root / "Cargo.toml").read_text()
+        assert ce.__version__ == re.search(r'\[workspace\.package\]\s*version = "([^"]+)"', cargo)[1]
+        npm = json.loads((root / "collatz-node" / "package.json").read_text())
+        assert ce.__version__ == npm["version"]
     for name in ce.__all__:
         obj = getattr(ce, name)
         if callable(obj) and not name.startswith("_"):
