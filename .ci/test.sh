@@ -60,16 +60,34 @@ echo "== fuzz crate: fmt, clippy, corpus replay"
     cargo clippy --all-targets --locked -- -D warnings
     cargo test --locked 2>&1 | tee -a "$log"
 )
-echo "== collatz-py: fresh virtualenv, pip install ./collatz-py, pytest"
+echo "== the release artifacts: bash .ci/package.sh (crate, wheel, sdist into target/dist/)"
+bash .ci/package.sh
+echo "== collatz-py: the wheel in a fresh virtualenv with no cargo on PATH, pytest"
 venv=target/py-test-venv
 rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q numpy pytest hypothesis pandas tqdm nbclient nbformat ipykernel matplotlib
-# a wheel built from source by pip, with maturin fetched by build isolation, as a user would
-"$venv/bin/python" -m pip install -q './collatz-py[distributed]'
-# from outside the source tree, so that the installed package is what gets imported
-(cd collatz-py/tests && "../../$venv/bin/python" -m pytest -q -p no:cacheprovider . 2>&1 | tee "$pylog")
+wheel=$(ls target/dist/collatz_engine-*-cp39-abi3-manylinux_*.whl)
+(
+    # no Rust toolchain: the wheel must install and run without one
+    PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '\.cargo' -e rustup | paste -sd:)
+    if command -v cargo >/dev/null 2>&1; then
+        echo "cargo is still on PATH: $(command -v cargo)" >&2
+        exit 1
+    fi
+    "$venv/bin/python" -m pip install -q --upgrade pip
+    "$venv/bin/python" -m pip install -q pytest hypothesis nbclient nbformat ipykernel mypy
+    "$venv/bin/python" -m pip install -q "$wheel[distributed,notebook]"
+    # from outside the source tree, so that the installed package is what gets imported
+    cd collatz-py/tests && "../../$venv/bin/python" -m pytest -q -p no:cacheprovider . 2>&1 | tee "$pylog"
+)
+echo "== collatz-py: the sdist builds a wheel that installs (pip, maturin by build isolation)"
+sdist_out=$(mktemp -d)
+# the workspace's target directory: what the wheel above compiled is reused
+CARGO_TARGET_DIR="$PWD/target" "$venv/bin/python" -m pip wheel -q --no-deps -w "$sdist_out" \
+    target/dist/collatz_engine-*.tar.gz
+"$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$sdist_out"/collatz_engine-*.whl
+"$venv/bin/python" -c "import collatz_engine as ce; assert ce.total_stopping_time(27) == 111; print('sdist wheel:', ce.__version__)"
+rm -rf "$sdist_out"
 
 echo "== collatz-node: npm install (builds the addon), node --test, a consumer project"
 (cd collatz-node && npm install --no-audit --no-fund)
