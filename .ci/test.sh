@@ -60,7 +60,7 @@ echo "== fuzz crate: fmt, clippy, corpus replay"
     cargo clippy --all-targets --locked -- -D warnings
     cargo test --locked 2>&1 | tee -a "$log"
 )
-echo "== the release artifacts: bash .ci/package.sh (crate, wheel, sdist into target/dist/)"
+echo "== the release artifacts: bash .ci/package.sh (crate, wheel, sdist, npm tarballs into target/dist/)"
 bash .ci/package.sh
 echo "== collatz-py: the wheel in a fresh virtualenv with no cargo on PATH, pytest"
 venv=target/py-test-venv
@@ -108,6 +108,34 @@ pkg="$PWD/collatz-node"
         node -e 'const c = require("collatz-engine"); if (c.totalStoppingTime(27) !== 111 || c.maxExcursion(27n) !== 9232n) process.exit(1); console.log("'$how' require ok")'
         node --input-type=module -e 'import { totalStoppingTime, summary } from "collatz-engine"; import c from "collatz-engine"; if (totalStoppingTime("27") !== 111 || summary(1, 1000).delayRecords.at(-1).n !== "871" || c.stats(27).max !== 9232n) process.exit(1); console.log("'$how' import ok")'
     done
+)
+
+echo "== collatz-node: the two npm tarballs of .ci/package.sh in a fresh project, no cargo on PATH"
+(
+    PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '\.cargo' -e rustup | paste -sd:)
+    if command -v cargo >/dev/null 2>&1; then
+        echo "cargo is still on PATH: $(command -v cargo)" >&2
+        exit 1
+    fi
+    dist="$PWD/target/dist"
+    mkdir "$consumer/from-packages"
+    cd "$consumer/from-packages"
+    npm init -y >/dev/null
+    npm install --no-audit --no-fund "$dist"/collatz-engine-[0-9]*.tgz \
+        "$dist"/collatz-engine-linux-x64-gnu-[0-9]*.tgz typescript@5.9.3
+    # the main package holds no binary and no install script: nothing was compiled
+    node -e 'const p = require("collatz-engine/package.json"); if ((p.scripts || {}).install || !p.optionalDependencies["collatz-engine-linux-x64-gnu"]) process.exit(1)'
+    if ls node_modules/collatz-engine/*.node >/dev/null 2>&1; then
+        echo "the main npm package carries a binary" >&2
+        exit 1
+    fi
+    node -e 'const c = require("collatz-engine"); if (c.totalStoppingTime(27) !== 111) process.exit(1); console.log("packages: require ok, version", c.version())'
+    node --input-type=module -e 'import { totalStoppingTime } from "collatz-engine"; if (totalStoppingTime(27) !== 111) process.exit(1); console.log("packages: import ok")'
+    # the types, as a TypeScript consumer sees them
+    sed 's#"../index.js"#"collatz-engine"#' "$pkg/__test__/consumer.ts" >consumer.ts
+    cp "$pkg/__test__/tsconfig.json" tsconfig.json
+    npx tsc --noEmit -p tsconfig.json
+    echo "packages: tsc --noEmit ok"
 )
 
 echo "== dashboard (collatz-node/examples/dashboard): npm install, API tests against a real Redis,"
