@@ -92,23 +92,45 @@ impl Peak {
     }
 }
 
+/// Where one trip of a walk left it.
+enum Trip {
+    /// At this value, at or above the start.
+    On(u128),
+    /// Below the start: the walk is over.
+    Below,
+    /// At this odd value, whose run of odd steps would pass 2^128.
+    Past(u128),
+}
+
+/// One trip of the walk of start value n from x: strips the factors 2, and unless the value is
+/// then below n, does a run of odd steps and offers the value it reaches.
+#[inline(always)]
+fn trip(x: u128, n: u128, peak: &mut Peak) -> Trip {
+    let x = x >> x.trailing_zeros();
+    if x < n {
+        return Trip::Below;
+    }
+    match odd_run_u128(x) {
+        Some((y, _)) => {
+            if y >= peak.t {
+                peak.offer(y, n);
+            }
+            Trip::On(y)
+        }
+        None => Trip::Past(x),
+    }
+}
+
 /// Follows x = T^j(n), for some j >= 1 with x >= n, until it falls below n, offering the
 /// peaks. Returns the value it stopped at when the next run of odd steps would pass 2^128
 /// (the caller goes on with [`descend_big`]).
 #[inline(always)]
 pub(super) fn descend(mut x: u128, n: u128, peak: &mut Peak) -> Result<(), u128> {
     loop {
-        x >>= x.trailing_zeros();
-        if x < n {
-            return Ok(());
-        }
-        // x is odd: a run of odd steps
-        x = match odd_run_u128(x) {
-            Some((y, _)) => y,
-            None => return Err(x),
-        };
-        if x >= peak.t {
-            peak.offer(x, n);
+        match trip(x, n, peak) {
+            Trip::On(y) => x = y,
+            Trip::Below => return Ok(()),
+            Trip::Past(x) => return Err(x),
         }
     }
 }
@@ -157,23 +179,14 @@ impl<const L: usize> Lanes<L> {
     fn advance(&mut self, peak: &mut Peak) -> usize {
         loop {
             for i in 0..L {
-                let n = self.n[i];
-                let mut x = self.x[i];
-                x >>= x.trailing_zeros();
-                if x < n {
-                    return i;
-                }
-                x = match odd_run_u128(x) {
-                    Some((y, _)) => y,
-                    None => {
-                        descend_big(BigUint::from(x), n, peak);
+                match trip(self.x[i], self.n[i], peak) {
+                    Trip::On(y) => self.x[i] = y,
+                    Trip::Below => return i,
+                    Trip::Past(x) => {
+                        descend_big(BigUint::from(x), self.n[i], peak);
                         return i;
                     }
-                };
-                if x >= peak.t {
-                    peak.offer(x, n);
                 }
-                self.x[i] = x;
             }
         }
     }

@@ -23,18 +23,7 @@
 
 use std::sync::OnceLock;
 
-use crate::step::{residue_jump, t_step};
-
-/// 3^i as u64, for i <= 40.
-const POW3_64: [u64; 41] = {
-    let mut t = [1u64; 41];
-    let mut i = 1;
-    while i < 41 {
-        t[i] = t[i - 1] * 3;
-        i += 1;
-    }
-    t
-};
+use crate::step::{residue_jump, t_step, POW3};
 
 /// The bits of the sieve of long verifications: a member n of a surviving class is one that
 /// stays at or above n for its first `SIEVE_BITS` T-steps.
@@ -159,7 +148,7 @@ impl Walk {
         };
         for &bit in bits {
             let r = node.r | bit << j;
-            let x = node.x + bit * POW3_64[node.c as usize];
+            let x = node.x + bit * POW3[node.c as usize] as u64;
             if let Some(child) = step(k, r, x, node) {
                 self.descend(child, f);
             }
@@ -176,7 +165,7 @@ fn step(k: u32, r: u64, x: u64, parent: Node) -> Option<Node> {
     let j = parent.j + 1;
     // T^j(n) = 3^c q' + x with q' = n >> j >= 2^(k - j) for every n >= 2^k; in u64 for
     // k <= 36: (2^j - 3^c) 2^(k - j) < 2^k, 3^c 2^(k - j) <= 3^k < 2^58, x < 2^k (3/2)^k < 2^58
-    let (two_j, three_c) = (1u64 << j, POW3_64[c as usize]);
+    let (two_j, three_c) = (1u64 << j, POW3[c as usize] as u64);
     let mut clean = parent.clean;
     if three_c < two_j {
         // T^j(n) < n = q' 2^j + r for every q' >= 2^(k - j)?
@@ -262,7 +251,6 @@ pub(super) fn survives_small(table: &[u64], n: u128) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::walk::POW3;
 
     /// The first k T-steps of n, directly: (T^k(n), odd steps, whether some T^j(n) < n for
     /// 1 <= j <= k, the largest T^j(n) for 1 <= j <= k).

@@ -323,7 +323,7 @@ fn by_class(prefix: u64, qs: Range<u128>, range: &Range<u128>, ctl: &Control) ->
                 return;
             }
             let r = class.r as u128;
-            let p3 = crate::walk::POW3[class.c as usize];
+            let p3 = crate::step::POW3[class.c as usize];
             let mut m = (q9 * step9 + (class.r % 9) as u32) % 9;
             let direct = !fits || !class.clean;
             // the first k steps: every T^j(n) is at most slope q + top, which grows with q
